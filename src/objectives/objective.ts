@@ -1,0 +1,117 @@
+import type { Csr } from '../data/csr.js';
+import { OptlabError } from '../errors.js';
+import { lossHessVec, lossValue, lossValueGrad } from './kernels.js';
+import { l1Norm } from './l1.js';
+import type { LossName } from './losses.js';
+
+/** A subset of rows: idx[start..end-1] (a mini-batch as a slice of a permutation, never copied). */
+export interface RowBatch {
+  idx: Int32Array;
+  start: number;
+  end: number;
+}
+
+/** What to minimize: a loss, and optional L1 and L2 weights. */
+export interface ObjectiveSpec {
+  loss: LossName;
+  /** λ ≥ 0 of λ‖x‖₁ (handled by proximal or orthant-wise methods). */
+  l1?: number;
+  /** μ ≥ 0 of (μ/2)‖x‖² (part of the smooth term). */
+  l2?: number;
+}
+
+/**
+ * F(x) = f(x) + λ‖x‖₁ with the smooth part
+ *   f(x) = 1/n Σ_i ℓ(a_iᵀx, y_i) + (μ/2)‖x‖²,
+ * for a margin loss ℓ (losses.ts) and the rows a_i of a CSR matrix. On a batch B the mean runs over B:
+ * f_B(x) = 1/|B| Σ_{i∈B} ℓ(a_iᵀx, y_i) + (μ/2)‖x‖², an unbiased estimate of f when B is uniform.
+ */
+export class Objective {
+  readonly X: Csr;
+  readonly y: Float64Array;
+  readonly loss: LossName;
+  readonly l1: number;
+  readonly l2: number;
+  /** Rows. */
+  readonly n: number;
+  /** Features (dimension of x). */
+  readonly d: number;
+
+  constructor(X: Csr, y: Float64Array, spec: ObjectiveSpec) {
+    const l1 = spec.l1 ?? 0;
+    const l2 = spec.l2 ?? 0;
+    if (!(l1 >= 0) || !Number.isFinite(l1)) throw new OptlabError(`lambda must be a finite number >= 0, got ${l1}`);
+    if (!(l2 >= 0) || !Number.isFinite(l2)) throw new OptlabError(`l2 must be a finite number >= 0, got ${l2}`);
+    if (y.length !== X.rows) throw new OptlabError(`labels (${y.length}) and rows (${X.rows}) differ in number`);
+    if (X.rows === 0) throw new OptlabError('the dataset has no rows');
+    this.X = X;
+    this.y = y;
+    this.loss = spec.loss;
+    this.l1 = l1;
+    this.l2 = l2;
+    this.n = X.rows;
+    this.d = X.cols;
+  }
+
+  /** Number of rows in a batch (n for the full data). */
+  batchSize(batch?: RowBatch): number {
+    return batch === undefined ? this.n : batch.end - batch.start;
+  }
+
+  /** f(x) or f_B(x), and its gradient written into `grad` (overwritten). One pass over the rows. */
+  valueGrad(x: Float64Array, grad: Float64Array, batch?: RowBatch): number {
+    grad.fill(0);
+    const m = this.batchSize(batch);
+    const inv = 1 / m;
+    const sum =
+      batch === undefined
+        ? lossValueGrad(this.loss, this.X, this.y, x, grad, inv, null, 0, this.n)
+        : lossValueGrad(this.loss, this.X, this.y, x, grad, inv, batch.idx, batch.start, batch.end);
+    let f = sum * inv;
+    if (this.l2 !== 0) {
+      const mu = this.l2;
+      let sq = 0;
+      for (let j = 0; j < x.length; j++) {
+        sq += x[j] * x[j];
+        grad[j] += mu * x[j];
+      }
+      f += 0.5 * mu * sq;
+    }
+    return f;
+  }
+
+  /** f(x) or f_B(x) (smooth part only). */
+  value(x: Float64Array, batch?: RowBatch): number {
+    const m = this.batchSize(batch);
+    const sum =
+      batch === undefined
+        ? lossValue(this.loss, this.X, this.y, x, null, 0, this.n)
+        : lossValue(this.loss, this.X, this.y, x, batch.idx, batch.start, batch.end);
+    let f = sum / m;
+    if (this.l2 !== 0) {
+      let sq = 0;
+      for (let j = 0; j < x.length; j++) sq += x[j] * x[j];
+      f += 0.5 * this.l2 * sq;
+    }
+    return f;
+  }
+
+  /** out = ∇²f(x) v (or ∇²f_B(x) v): Σ ℓ''(a_iᵀx) (a_iᵀv) a_i / |B| + μ v. */
+  hessVec(x: Float64Array, v: Float64Array, out: Float64Array, batch?: RowBatch): void {
+    out.fill(0);
+    const inv = 1 / this.batchSize(batch);
+    if (batch === undefined) lossHessVec(this.loss, this.X, this.y, x, v, out, inv, null, 0, this.n);
+    else lossHessVec(this.loss, this.X, this.y, x, v, out, inv, batch.idx, batch.start, batch.end);
+    if (this.l2 !== 0) for (let j = 0; j < v.length; j++) out[j] += this.l2 * v[j];
+  }
+
+  /** F(x) = f(x) + λ‖x‖₁ on all rows: the value every trace reports. */
+  total(x: Float64Array): number {
+    return this.value(x) + (this.l1 === 0 ? 0 : this.l1 * l1Norm(x));
+  }
+
+  /** F(x) given f(x) already computed. */
+  totalFromSmooth(f: number, x: Float64Array): number {
+    return f + (this.l1 === 0 ? 0 : this.l1 * l1Norm(x));
+  }
+}
