@@ -3,6 +3,7 @@ import { OptlabError } from '../errors.js';
 import { lossHessVec, lossValue, lossValueGrad } from './kernels.js';
 import { l1Norm } from './l1.js';
 import type { LossName } from './losses.js';
+import type { Problem } from './problem.js';
 
 /** A subset of rows: idx[start..end-1] (a mini-batch as a slice of a permutation, never copied). */
 export interface RowBatch {
@@ -26,7 +27,7 @@ export interface ObjectiveSpec {
  * for a margin loss ℓ (losses.ts) and the rows a_i of a CSR matrix. On a batch B the mean runs over B:
  * f_B(x) = 1/|B| Σ_{i∈B} ℓ(a_iᵀx, y_i) + (μ/2)‖x‖², an unbiased estimate of f when B is uniform.
  */
-export class Objective {
+export class Objective implements Problem {
   readonly X: Csr;
   readonly y: Float64Array;
   readonly loss: LossName;
@@ -67,7 +68,7 @@ export class Objective {
       batch === undefined
         ? lossValueGrad(this.loss, this.X, this.y, x, grad, inv, null, 0, this.n)
         : lossValueGrad(this.loss, this.X, this.y, x, grad, inv, batch.idx, batch.start, batch.end);
-    let f = sum * inv;
+    let f = sum / m; // a division, not sum·(1/m): exact when the mean is representable (0.25 at x = 0)
     if (this.l2 !== 0) {
       const mu = this.l2;
       let sq = 0;

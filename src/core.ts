@@ -1,0 +1,32 @@
+/**
+ * optlab's numerical core: no Node-only API, so it runs in Node and in a browser Web Worker alike.
+ * (`optlab` itself re-exports all of this plus the Node edge: files, cache, downloads.)
+ */
+export { type Csr, fromDense, headRows, makeCsr, matTVec, matVec, nnz } from './data/csr.js';
+export type { Dataset } from './data/dataset.js';
+export { applyLabelMap, encodeLabels, type LabelEncoding, type LabelMap } from './data/labels.js';
+export { type LibsvmOptions, LibsvmParser, type ParsedLibsvm, parseLibsvm } from './data/libsvm.js';
+export { DATASET_NAMES, type DatasetName, type DatasetSpec, REGISTRY } from './data/registry.js';
+export { type DataStats, dataStats } from './data/stats.js';
+export { InputError, OptlabError } from './errors.js';
+export { armijo, strongWolfe } from './linesearch/index.js';
+export {
+  createMethod,
+  METHOD_NAMES,
+  METHODS,
+  type MethodName,
+  type MethodParams,
+  resolveParams,
+} from './methods/index.js';
+export type { Method, StepOutcome } from './methods/types.js';
+export { l1Norm, softThreshold, sparsity } from './objectives/l1.js';
+export { LOSSES, type LossName, logistic, type MarginLoss, sigmoidLsq } from './objectives/losses.js';
+export { Objective, type ObjectiveSpec, type RowBatch } from './objectives/objective.js';
+export type { Problem } from './objectives/problem.js';
+export { accuracy, type MethodConfig, minimize, minimizeAsync, prepare } from './run/minimize.js';
+export { type Counts, Oracle } from './run/oracle.js';
+export { type RunConfig, type RunRecord, runRecord, traceCsv } from './run/record.js';
+export { type RunResult, STOP_REASONS, type StopReason, type TracePoint } from './run/result.js';
+export { Rng } from './run/rng.js';
+export { Runner, type RunOptions, runMethod } from './run/run.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,550 @@
+import { InputError, OptlabError } from '../errors.js';
+import { type Csr, makeCsr } from './csr.js';
+
+/**
+ * Streaming parser for the LIBSVM / SVMlight sparse text format, working on bytes (no Node API).
+ *
+ * One row per line: `LABEL INDEX:VALUE INDEX:VALUE ...` with one-based, strictly increasing indices
+ * (Chang & Lin, LIBSVM FAQ, https://www.csie.ntu.edu.tw/~cjlin/libsvm/faq.html#f303). Accepted besides:
+ * blank lines (skipped), `#` comments to the end of a line (also after a row's data), CRLF line ends, tabs and
+ * runs of spaces, a UTF-8 byte order mark, a missing final newline, rows with no features, a `qid:N` field
+ * right after the label (ignored, one warning per file) and explicit zeros such as `123:0` (not stored, but
+ * counted in `maxIndex` and in the number of columns).
+ *
+ * Numbers are plain decimals: `[+-]? (D+ (. D*)? | . D+) ([eE] [+-]? D+)?`. The form is checked byte by byte
+ * before conversion, so `0x10`, `1_000`, `Infinity` or `nan` are rejected. Short decimals are converted
+ * exactly as m·10^e or m/10^−e with m < 10^15 < 2^53 and |e| ≤ 22 (both operands exact, one rounding, so
+ * the result is correctly rounded: Clinger, "How to read floating point numbers accurately", PLDI 1990);
+ * longer ones fall back to `Number()` on the validated text.
+ *
+ * Errors are {@link InputError}s at `FILE:LINE:COLUMN`: LINE is one-based; COLUMN is one-based in bytes from
+ * the start of the line, not counting a UTF-8 byte order mark on line 1.
+ */
+
+/** Options of {@link LibsvmParser} and {@link parseLibsvm}. */
+export interface LibsvmOptions {
+  /** Name used in error messages. */
+  fileName: string;
+  /** Declared number of features (`--features D`): an index beyond it is an error; cols is at least D. */
+  features?: number;
+  /** Receives non-fatal notices (the `qid` warning, once per file). */
+  onWarning?: (message: string) => void;
+}
+
+/** A parsed LIBSVM file. */
+export interface ParsedLibsvm {
+  /** Rows = data lines; cols = max(maxIndex, features ?? 0); values null when every stored value is 1. */
+  X: Csr;
+  /** Label of each row, as written in the file (e.g. −1/+1). */
+  labels: Float64Array;
+  /** Largest one-based feature index seen, explicit zeros included (0 if no feature at all). */
+  maxIndex: number;
+  /** Number of entries written with value 0 (`123:0`), which are not stored. */
+  explicitZeros: number;
+  /** Physical lines read (a final line without newline counts). */
+  lines: number;
+}
+
+/** Largest feature index that fits a zero-based Int32 column index. */
+export const MAX_FEATURE_INDEX = 2147483647;
+
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const HASH = 35;
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+const COLON = 58;
+
+/** 10^0 ... 10^22, all exact in binary64. */
+const POW10 = new Float64Array(23);
+for (let i = 0, p = 1; i < 23; i++, p *= 10) POW10[i] = p;
+
+/** Value of the last successful {@link scanNumber} (module state: no result object per number). */
+let scanned = 0;
+
+/**
+ * Scans a decimal number `[+-]? (D+ (. D*)? | . D+) ([eE] [+-]? D+)?` starting at p (before `end`).
+ * Returns the position just after it and leaves its value in `scanned`, or returns −1 when the bytes at p do
+ * not start a number of that form. The caller checks that a delimiter follows. The value may be ±Infinity
+ * when the text overflows (the caller rejects it).
+ */
+function scanNumber(b: Uint8Array, p: number, end: number): number {
+  let i = p;
+  let neg = false;
+  if (i < end && (b[i] === PLUS || b[i] === MINUS)) {
+    neg = b[i] === MINUS;
+    i++;
+  }
+  let mant = 0; // significant digits as an integer, exact while sig <= 15
+  let sig = 0; // significant digits (after leading zeros)
+  let exp = 0; // decimal exponent from the fraction part
+  let digits = 0;
+  let d = 0;
+  while (i < end && (d = b[i] - 48) >= 0 && d <= 9) {
+    if (mant !== 0 || d !== 0) {
+      mant = mant * 10 + d;
+      sig++;
+    }
+    digits++;
+    i++;
+  }
+  if (i < end && b[i] === DOT) {
+    i++;
+    while (i < end && (d = b[i] - 48) >= 0 && d <= 9) {
+      if (mant !== 0 || d !== 0) {
+        mant = mant * 10 + d;
+        sig++;
+      }
+      exp--;
+      digits++;
+      i++;
+    }
+  }
+  if (digits === 0) return -1;
+  if (i < end && (b[i] | 0x20) === 101 /* e or E */) {
+    i++;
+    let eneg = false;
+    if (i < end && (b[i] === PLUS || b[i] === MINUS)) {
+      eneg = b[i] === MINUS;
+      i++;
+    }
+    let ev = 0;
+    let edigits = 0;
+    while (i < end && (d = b[i] - 48) >= 0 && d <= 9) {
+      if (ev < 100000) ev = ev * 10 + d;
+      edigits++;
+      i++;
+    }
+    if (edigits === 0) return -1;
+    exp += eneg ? -ev : ev;
+  }
+  if (mant === 0) {
+    scanned = neg ? -0 : 0;
+  } else if (sig <= 15 && exp >= -22 && exp <= 22) {
+    const v = exp >= 0 ? mant * POW10[exp] : mant / POW10[-exp];
+    scanned = neg ? -v : v;
+  } else {
+    scanned = Number(asciiText(b, p, i));
+  }
+  return i;
+}
+
+/** The bytes [from, to) as a string, one char per byte. */
+function asciiText(b: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let k = from; k < to; k++) s += String.fromCharCode(b[k]);
+  return s;
+}
+
+/** A token for a message: printable ASCII as is, other bytes as \xNN, cut after 32 bytes. */
+function show(b: Uint8Array, from: number, to: number): string {
+  let s = '';
+  const stop = Math.min(to, from + 32);
+  for (let k = from; k < stop; k++) {
+    const c = b[k];
+    s += c >= 32 && c < 127 ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return to > stop ? `${s}...` : s;
+}
+
+/** Position after the token starting at p: up to the next space, tab or the end of the line. */
+function tokenEnd(b: Uint8Array, p: number, end: number): number {
+  while (p < end && b[p] !== SPACE && b[p] !== TAB) p++;
+  return p;
+}
+
+function isDelimiter(c: number): boolean {
+  return c === SPACE || c === TAB || c === HASH;
+}
+
+const INITIAL_ROWS = 1024;
+const INITIAL_NNZ = 16384;
+
+/**
+ * Incremental LIBSVM parser: `push` chunks of bytes split anywhere, then `finish`.
+ *
+ * Complete lines are parsed straight from each chunk; the unfinished tail is carried over to the next push,
+ * so the result does not depend on where chunks are split. Storage grows by doubling in typed arrays and is
+ * trimmed by `finish`.
+ */
+export class LibsvmParser {
+  private readonly file: string;
+  /** Largest allowed index: the declared feature count, else 2^31-1. */
+  private readonly features: number;
+  /** Declared feature count, 0 when none. */
+  private readonly declared: number;
+  private readonly onWarning: ((message: string) => void) | undefined;
+
+  private rowPtr = new Int32Array(INITIAL_ROWS + 1);
+  private labels = new Float64Array(INITIAL_ROWS);
+  private colIdx = new Int32Array(INITIAL_NNZ);
+  /** Null while every value so far is 1 (binary data never allocates it); then as long as colIdx. */
+  private values: Float64Array | null = null;
+  private rows = 0;
+  private nnz = 0;
+  private maxIndex = 0;
+  private explicitZeros = 0;
+  private lineNo = 0;
+  private warnedQid = false;
+
+  /** Unfinished line carried between pushes. */
+  private carry = new Uint8Array(256);
+  private carryLen = 0;
+  /** First bytes of the input, to recognise compressed or UTF-16 input. */
+  private readonly head = new Uint8Array(3);
+  private headLen = 0;
+  private state: 'open' | 'finished' | 'failed' = 'open';
+
+  constructor(opts: LibsvmOptions) {
+    this.file = opts.fileName;
+    const f = opts.features;
+    if (f !== undefined && (!Number.isInteger(f) || f < 0 || f > MAX_FEATURE_INDEX)) {
+      throw new OptlabError(`${opts.fileName}: the declared number of features must be an integer in [0, 2^31-1]`);
+    }
+    this.features = f ?? MAX_FEATURE_INDEX;
+    this.declared = f ?? 0;
+    this.onWarning = opts.onWarning;
+  }
+
+  /** Parses the complete lines of `chunk` and keeps its unfinished tail for the next call. */
+  push(chunk: Uint8Array): void {
+    if (this.state !== 'open') this.misuse('push');
+    if (chunk.length === 0) return;
+    try {
+      if (this.headLen < 3) this.checkHead(chunk, false);
+      let pos = 0;
+      if (this.carryLen > 0) {
+        const nl = chunk.indexOf(LF);
+        if (nl < 0) {
+          this.appendCarry(chunk, 0, chunk.length);
+          return;
+        }
+        this.appendCarry(chunk, 0, nl);
+        const len = this.carryLen;
+        this.carryLen = 0;
+        this.parseLine(this.carry, 0, len, true);
+        pos = nl + 1;
+      }
+      pos = this.parseLines(chunk, pos);
+      if (pos < chunk.length) this.appendCarry(chunk, pos, chunk.length);
+    } catch (e) {
+      this.state = 'failed';
+      throw e;
+    }
+  }
+
+  private misuse(method: string): never {
+    throw new Error(`LibsvmParser.${method} called after ${this.state === 'failed' ? 'an error' : 'finish'}`);
+  }
+
+  /** Parses the last line (if it has no newline) and returns the trimmed result. */
+  finish(): ParsedLibsvm {
+    if (this.state !== 'open') this.misuse('finish');
+    try {
+      if (this.headLen < 3) this.checkHead(new Uint8Array(0), true);
+      if (this.carryLen > 0) {
+        const len = this.carryLen;
+        this.carryLen = 0;
+        this.parseLine(this.carry, 0, len, false);
+      }
+      if (this.rows === 0) {
+        throw new InputError(
+          this.file,
+          1,
+          1,
+          'no data rows (the input is empty or holds only comments and blank lines)',
+        );
+      }
+    } catch (e) {
+      this.state = 'failed';
+      throw e;
+    }
+    this.state = 'finished';
+    const rows = this.rows;
+    const nz = this.nnz;
+    const cols = Math.max(this.maxIndex, this.declared);
+    const values = this.values === null ? null : this.values.slice(0, nz);
+    const X = makeCsr(rows, cols, this.rowPtr.slice(0, rows + 1), this.colIdx.slice(0, nz), values);
+    return {
+      X,
+      labels: this.labels.slice(0, rows),
+      maxIndex: this.maxIndex,
+      explicitZeros: this.explicitZeros,
+      lines: this.lineNo,
+    };
+  }
+
+  private appendCarry(src: Uint8Array, from: number, to: number): void {
+    const need = this.carryLen + (to - from);
+    if (need > this.carry.length) {
+      let cap = this.carry.length * 2;
+      while (cap < need) cap *= 2;
+      const next = new Uint8Array(cap);
+      next.set(this.carry.subarray(0, this.carryLen));
+      this.carry = next;
+    }
+    this.carry.set(src.subarray(from, to), this.carryLen);
+    this.carryLen = need;
+  }
+
+  /** Rejects compressed, UTF-16 or other non-text input by its first bytes, before any line is parsed. */
+  private checkHead(chunk: Uint8Array, atEnd: boolean): void {
+    for (let k = 0; k < chunk.length && this.headLen < 3; k++) this.head[this.headLen++] = chunk[k];
+    const h = this.head;
+    const n = this.headLen;
+    if (n >= 2 && h[0] === 0x1f && h[1] === 0x8b) {
+      throw new InputError(this.file, 1, 1, 'the input is gzip-compressed: decompress it first');
+    }
+    if (n >= 2 && ((h[0] === 0xff && h[1] === 0xfe) || (h[0] === 0xfe && h[1] === 0xff))) {
+      throw new InputError(this.file, 1, 1, 'UTF-16 text is not supported: convert the file to ASCII or UTF-8');
+    }
+    if (n >= 3 && h[0] === 0x42 && h[1] === 0x5a && h[2] === 0x68) {
+      throw new InputError(this.file, 1, 1, 'bzip2-compressed input is not supported; decompress it first');
+    }
+    if (atEnd) this.headLen = 3;
+  }
+
+  private grow(): void {
+    const cap = this.colIdx.length;
+    if (cap >= MAX_FEATURE_INDEX) {
+      throw new OptlabError(`${this.file}: more than 2^31-1 non-zeros are not supported`);
+    }
+    const next = Math.min(cap * 2, MAX_FEATURE_INDEX);
+    const c = new Int32Array(next);
+    c.set(this.colIdx);
+    this.colIdx = c;
+    if (this.values !== null) {
+      const v = new Float64Array(next);
+      v.set(this.values);
+      this.values = v;
+    }
+  }
+
+  /** Allocates the values array at the first stored value other than 1: the nz entries before it are 1. */
+  private materializeValues(nz: number): Float64Array {
+    const v = new Float64Array(this.colIdx.length);
+    v.fill(1, 0, nz);
+    this.values = v;
+    return v;
+  }
+
+  private growRows(): void {
+    const cap = this.labels.length * 2;
+    const l = new Float64Array(cap);
+    l.set(this.labels);
+    this.labels = l;
+    const r = new Int32Array(cap + 1);
+    r.set(this.rowPtr);
+    this.rowPtr = r;
+  }
+
+  /** Parses the complete lines of chunk from pos on; returns the start of the unfinished tail. */
+  private parseLines(chunk: Uint8Array, pos: number): number {
+    let nl = 0;
+    while ((nl = chunk.indexOf(LF, pos)) >= 0) {
+      this.parseLine(chunk, pos, nl, true);
+      pos = nl + 1;
+    }
+    return pos;
+  }
+
+  /**
+   * Parses one line: the bytes [start, end) of b, without its LF. A CR just before the LF is dropped; a
+   * final line without LF keeps its CR, which is then reported as a bare CR.
+   */
+  private parseLine(b: Uint8Array, start: number, end: number, terminated: boolean): void {
+    const line = ++this.lineNo;
+    if (terminated && end > start && b[end - 1] === CR) end--;
+    if (line === 1 && end - start >= 3 && b[start] === 0xef && b[start + 1] === 0xbb && b[start + 2] === 0xbf) {
+      start += 3;
+    }
+    let p = start;
+    while (p < end && (b[p] === SPACE || b[p] === TAB)) p++;
+    if (p === end) return;
+    if (b[p] === HASH) {
+      this.checkComment(b, p, end, start, line);
+      return;
+    }
+
+    // Label.
+    const labelStart = p;
+    p = scanNumber(b, p, end);
+    if (p < 0 || (p < end && !isDelimiter(b[p]))) this.labelError(b, labelStart, end, start, line);
+    const label = scanned;
+    if (label - label !== 0) {
+      this.fail(line, labelStart - start, `label '${show(b, labelStart, p)}' is not finite`);
+    }
+
+    // Features.
+    const features = this.features;
+    let colIdx = this.colIdx;
+    let values = this.values;
+    let nz = this.nnz;
+    let cap = colIdx.length;
+    let prev = 0;
+    let first = true;
+    let maxIndex = this.maxIndex;
+    for (;;) {
+      let c = 0;
+      while (p < end && ((c = b[p]) === SPACE || c === TAB)) p++;
+      if (p === end) break;
+      if (c === HASH) {
+        this.checkComment(b, p, end, start, line);
+        break;
+      }
+      const tokStart = p;
+      let d = c - 48;
+      if (d < 0 || d > 9) {
+        if (first && this.isQid(b, p, end)) {
+          this.warnQid(line, p - start);
+          p = tokenEnd(b, p, end);
+          first = false;
+          continue;
+        }
+        this.indexError(b, tokStart, tokStart, end, start, line);
+      }
+      let idx = 0;
+      do {
+        if (idx <= MAX_FEATURE_INDEX) idx = idx * 10 + d;
+        p++;
+      } while (p < end && (d = b[p] - 48) >= 0 && d <= 9);
+      if (p === end || b[p] !== COLON) this.indexError(b, tokStart, p, end, start, line);
+      if (idx === 0) this.fail(line, tokStart - start, 'feature index 0 is not allowed (indices are one-based)');
+      if (idx > MAX_FEATURE_INDEX) {
+        this.fail(line, tokStart - start, `feature index ${show(b, tokStart, p)} exceeds the maximum 2^31-1`);
+      }
+      if (idx > features) {
+        this.fail(line, tokStart - start, `feature index ${idx} exceeds the declared number of features ${features}`);
+      }
+      if (idx <= prev) {
+        this.fail(
+          line,
+          tokStart - start,
+          idx === prev
+            ? `feature index ${idx} is repeated (indices must increase within a row)`
+            : `feature index ${idx} comes after ${prev} (indices must increase within a row)`,
+        );
+      }
+      p++; // the colon
+      const valStart = p;
+      let v = 0;
+      // Fast path for a one-digit value (binary data such as a9a), else the full scanner.
+      if (p < end && (d = b[p] - 48) >= 0 && d <= 9 && (p + 1 === end || (c = b[p + 1]) === SPACE || c === TAB)) {
+        v = d;
+        p++;
+      } else {
+        p = scanNumber(b, p, end);
+        if (p < 0 || (p < end && !isDelimiter(b[p]))) this.valueError(b, tokStart, valStart, end, start, line);
+        v = scanned;
+      }
+      if (v - v !== 0) this.fail(line, valStart - start, `value '${show(b, valStart, p)}' overflows (not finite)`);
+      prev = idx;
+      if (idx > maxIndex) maxIndex = idx;
+      first = false;
+      if (v === 0) {
+        this.explicitZeros++;
+        continue;
+      }
+      if (nz === cap) {
+        this.nnz = nz;
+        this.grow();
+        colIdx = this.colIdx;
+        values = this.values;
+        cap = colIdx.length;
+      }
+      colIdx[nz] = idx - 1;
+      if (values !== null) values[nz] = v;
+      else if (v !== 1) {
+        values = this.materializeValues(nz);
+        values[nz] = v;
+      }
+      nz++;
+    }
+
+    if (this.rows === this.labels.length) this.growRows();
+    this.labels[this.rows] = label;
+    this.rows++;
+    this.rowPtr[this.rows] = nz;
+    this.nnz = nz;
+    this.maxIndex = maxIndex;
+  }
+
+  private isQid(b: Uint8Array, p: number, end: number): boolean {
+    return p + 3 < end && b[p] === 0x71 && b[p + 1] === 0x69 && b[p + 2] === 0x64 && b[p + 3] === COLON;
+  }
+
+  private warnQid(line: number, offset: number): void {
+    if (this.warnedQid) return;
+    this.warnedQid = true;
+    this.onWarning?.(`${this.file}:${line}:${offset + 1}: qid fields are ignored (reported once per file)`);
+  }
+
+  private fail(line: number, offset: number, reason: string): never {
+    throw new InputError(this.file, line, offset + 1, reason);
+  }
+
+  /** Throws for a control byte in [from, to): a bare CR, or a NUL or other byte that only binary data holds. */
+  private checkControl(b: Uint8Array, from: number, to: number, start: number, line: number): void {
+    for (let k = from; k < to; k++) {
+      const c = b[k];
+      if ((c < 32 && c !== TAB) || c === 127) {
+        if (c === CR) this.fail(line, k - start, 'bare CR line ending (a CR not followed by LF)');
+        if (c === 0) this.fail(line, k - start, 'NUL byte: the input looks binary, not LIBSVM text');
+        this.fail(
+          line,
+          k - start,
+          `control byte 0x${c.toString(16).padStart(2, '0')}: the input looks binary, not LIBSVM text`,
+        );
+      }
+    }
+  }
+
+  private checkComment(b: Uint8Array, p: number, end: number, start: number, line: number): void {
+    this.checkControl(b, p, end, start, line);
+  }
+
+  private labelError(b: Uint8Array, p: number, end: number, start: number, line: number): never {
+    const t = tokenEnd(b, p, end);
+    this.checkControl(b, p, t, start, line);
+    if (b.subarray(p, t).indexOf(COLON) >= 0) {
+      this.fail(line, p - start, `missing label: the row starts with the feature '${show(b, p, t)}'`);
+    }
+    this.fail(line, p - start, `label '${show(b, p, t)}' is not a number`);
+  }
+
+  /** Error in the index part of the token at tokStart; q is where the index digits stopped. */
+  private indexError(b: Uint8Array, tokStart: number, q: number, end: number, start: number, line: number): never {
+    const t = tokenEnd(b, tokStart, end);
+    this.checkControl(b, tokStart, t, start, line);
+    const colon = b.subarray(tokStart, t).indexOf(COLON);
+    const at = tokStart - start;
+    if (colon < 0) this.fail(line, at, `expected INDEX:VALUE, found '${show(b, tokStart, t)}'`);
+    if (colon === 0) this.fail(line, at, `missing feature index before ':' in '${show(b, tokStart, t)}'`);
+    const text = show(b, tokStart, tokStart + colon);
+    if (this.isQid(b, tokStart, end)) this.fail(line, at, 'a qid field must come right after the label');
+    if (b[tokStart] === MINUS) this.fail(line, at, `feature index ${text} is negative (indices are one-based)`);
+    if (q > tokStart && b[q] === DOT) this.fail(line, at, `feature index ${text} is not an integer`);
+    this.fail(line, at, `feature index '${text}' is not a positive integer`);
+  }
+
+  private valueError(b: Uint8Array, tokStart: number, p: number, end: number, start: number, line: number): never {
+    const t = tokenEnd(b, p, end);
+    this.checkControl(b, p, t, start, line);
+    if (p === t || b[p] === HASH) {
+      this.fail(line, tokStart - start, `missing value after '${show(b, tokStart, p)}'`);
+    }
+    const text = show(b, p, t);
+    if (/^[+-]?(nan|inf|infinity)$/i.test(text)) this.fail(line, p - start, `value '${text}' is not finite`);
+    this.fail(line, p - start, `value '${text}' is not a decimal number`);
+  }
+}
+
+/** Parses a whole LIBSVM text held in memory (push + finish). */
+export function parseLibsvm(bytes: Uint8Array, opts: LibsvmOptions): ParsedLibsvm {
+  const parser = new LibsvmParser(opts);
+  parser.push(bytes);
+  return parser.finish();
+}

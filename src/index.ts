@@ -1,0 +1,8 @@
+/**
+ * optlab: the library. Everything the CLI does is a call here first.
+ * The numerical core (./core.js) is environment-free; the Node edge adds files, gzip, cache and downloads.
+ */
+export * from './core.js';
+export { download, locate } from './node/fetch.js';
+export { type Loaded, type LoadOptions, loadDataset, loadTestSet } from './node/load.js';
+export { readLibsvmFile } from './node/read-libsvm.js';

@@ -1,0 +1,83 @@
+import type { RowBatch } from '../objectives/objective.js';
+import type { Oracle } from '../run/oracle.js';
+import { dot, sub } from '../run/vec.js';
+import type { Curvature } from './curvature.js';
+import { moveAlong, type StepRule } from './step-rule.js';
+import { type Method, STEP_OK, type StepOutcome } from './types.js';
+
+/**
+ * Full-batch descent x₊ = x + α d with d = −H∇f(x): gradient descent (H = I), BFGS (dense H) and L-BFGS
+ * (two-loop H) are this one method with different curvature estimates (as in optimistix). Each iteration
+ * is one accepted step; the step rule (constant, Armijo, strong Wolfe) evaluates f and ∇f at trial points,
+ * and the accepted point's gradient becomes the next iteration's, so a constant-step iteration costs one
+ * oracle call.
+ *
+ * Safeguards: if −H∇f is not a descent direction (gᵀd ≥ 0, possible after rounding), or the line search
+ * fails along it while pairs are stored, the memory is reset and the step retried along −∇f once.
+ */
+export class Descent implements Method {
+  readonly stochastic = false;
+  readonly handlesL1 = false;
+  x: Float64Array;
+  private g: Float64Array;
+  private xNew: Float64Array;
+  private gNew: Float64Array;
+  private readonly dir: Float64Array;
+  private readonly s: Float64Array;
+  private readonly y: Float64Array;
+  private f = Number.NaN;
+  readonly curvature: Curvature;
+  readonly rule: StepRule;
+  /** Step length accepted at the last iteration. */
+  lastAlpha = 0;
+  /** How many times the memory was reset by a safeguard. */
+  resets = 0;
+
+  constructor(d: number, curvature: Curvature, rule: StepRule) {
+    this.x = new Float64Array(d);
+    this.g = new Float64Array(d);
+    this.xNew = new Float64Array(d);
+    this.gNew = new Float64Array(d);
+    this.dir = new Float64Array(d);
+    this.s = new Float64Array(d);
+    this.y = new Float64Array(d);
+    this.curvature = curvature;
+    this.rule = rule;
+  }
+
+  init(x0: Float64Array, oracle: Oracle): void {
+    this.x.set(x0);
+    this.f = oracle.valueGrad(this.x, this.g);
+  }
+
+  known(): { f: number; g: Float64Array } {
+    return { f: this.f, g: this.g };
+  }
+
+  step(oracle: Oracle, batch?: RowBatch): StepOutcome {
+    const { curvature } = this;
+    curvature.direction(this.g, this.dir);
+    if (!(dot(this.g, this.dir) < 0) && curvature.hasMemory()) {
+      curvature.reset();
+      this.resets++;
+      curvature.direction(this.g, this.dir);
+    }
+    let moved = moveAlong(this.rule, oracle, this.x, this.f, this.g, this.dir, this.xNew, this.gNew, batch);
+    if (!moved.ok && curvature.hasMemory()) {
+      curvature.reset();
+      this.resets++;
+      curvature.direction(this.g, this.dir);
+      moved = moveAlong(this.rule, oracle, this.x, this.f, this.g, this.dir, this.xNew, this.gNew, batch);
+    }
+    if (!moved.ok) return { ok: false, reason: 'line-search-failed', message: moved.message };
+    sub(this.s, this.xNew, this.x);
+    sub(this.y, this.gNew, this.g);
+    curvature.update(this.s, this.y);
+    [this.x, this.xNew] = [this.xNew, this.x];
+    [this.g, this.gNew] = [this.gNew, this.g];
+    this.f = moved.f;
+    this.lastAlpha = moved.alpha;
+    oracle.moved();
+    return STEP_OK;
+  }
+}

@@ -1,0 +1,162 @@
+import { l1Norm, softThreshold } from '../objectives/l1.js';
+import type { Oracle } from '../run/oracle.js';
+import { dot } from '../run/vec.js';
+import { type Method, STEP_OK, type StepOutcome } from './types.js';
+
+/** Step rule of the proximal methods: a constant step, or Beck–Teboulle backtracking. */
+export type ProxStep =
+  | { kind: 'constant'; step: number }
+  | { kind: 'backtracking'; step: number; shrink: number; maxEvals: number };
+
+/**
+ * One proximal-gradient step from y with gradient g = ∇f(y) and value fy:
+ *   x₊ = prox_{αλ‖·‖₁}(y − α g)   (soft thresholding),
+ * with backtracking (Beck & Teboulle 2009, §3) shrinking α until the quadratic upper bound holds:
+ *   f(x₊) ≤ f(y) + gᵀ(x₊ − y) + ‖x₊ − y‖² / (2α).
+ * Writes x₊ into `out`, its smooth value is returned and its gradient left in `gOut` (one oracle call per
+ * trial). Returns NaN-free failure when no trial is accepted.
+ */
+export function proxGradStep(
+  oracle: Oracle,
+  rule: ProxStep,
+  lambda: number,
+  y: Float64Array,
+  fy: number,
+  g: Float64Array,
+  out: Float64Array,
+  gOut: Float64Array,
+  scratch: Float64Array,
+): { ok: true; f: number; alpha: number } | { ok: false; message: string } {
+  let alpha = rule.step;
+  const maxEvals = rule.kind === 'constant' ? 1 : rule.maxEvals;
+  for (let k = 0; k < maxEvals; k++) {
+    for (let j = 0; j < y.length; j++) out[j] = y[j] - alpha * g[j];
+    softThreshold(out, alpha * lambda, out);
+    const f = oracle.valueGrad(out, gOut);
+    if (rule.kind === 'constant') return { ok: true, f, alpha };
+    for (let j = 0; j < y.length; j++) scratch[j] = out[j] - y[j];
+    const bound = fy + dot(g, scratch) + dot(scratch, scratch) / (2 * alpha);
+    if (f <= bound) return { ok: true, f, alpha };
+    alpha *= rule.shrink;
+  }
+  return { ok: false, message: `backtracking found no step satisfying the quadratic bound in ${maxEvals} trials` };
+}
+
+/**
+ * Proximal gradient (ISTA) for F(x) = f(x) + λ‖x‖₁ (Beck & Teboulle 2009; Parikh & Boyd 2014, §4.2):
+ *   x₊ = prox_{αλ‖·‖₁}(x − α∇f(x)).
+ * With λ = 0 and a constant step it is gradient descent, bit for bit.
+ */
+export class ProxGradient implements Method {
+  readonly stochastic = false;
+  readonly handlesL1 = true;
+  x: Float64Array;
+  private g: Float64Array;
+  private xNew: Float64Array;
+  private gNew: Float64Array;
+  private readonly scratch: Float64Array;
+  private f = Number.NaN;
+
+  constructor(
+    d: number,
+    readonly rule: ProxStep,
+    readonly lambda: number,
+  ) {
+    this.x = new Float64Array(d);
+    this.g = new Float64Array(d);
+    this.xNew = new Float64Array(d);
+    this.gNew = new Float64Array(d);
+    this.scratch = new Float64Array(d);
+  }
+
+  init(x0: Float64Array, oracle: Oracle): void {
+    this.x.set(x0);
+    this.f = oracle.valueGrad(this.x, this.g);
+  }
+
+  known(): { f: number; g: Float64Array } {
+    return { f: this.f, g: this.g };
+  }
+
+  step(oracle: Oracle): StepOutcome {
+    const r = proxGradStep(oracle, this.rule, this.lambda, this.x, this.f, this.g, this.xNew, this.gNew, this.scratch);
+    if (!r.ok) return { ok: false, reason: 'line-search-failed', message: r.message };
+    [this.x, this.xNew] = [this.xNew, this.x];
+    [this.g, this.gNew] = [this.gNew, this.g];
+    this.f = r.f;
+    oracle.moved();
+    return STEP_OK;
+  }
+}
+
+/**
+ * FISTA (Beck & Teboulle 2009, "A fast iterative shrinkage-thresholding algorithm", eq. 4.1–4.3):
+ *   x_k = prox_{αλ}(y_k − α∇f(y_k)),  t_{k+1} = (1 + √(1 + 4t_k²)) / 2,
+ *   y_{k+1} = x_k + ((t_k − 1) / t_{k+1}) (x_k − x_{k−1}).
+ * One gradient at y per iteration, plus one at each trial point x_k (which also gives f(x_k) and ∇f(x_k)
+ * to the trace for free); F(x_k) is not monotone.
+ */
+export class Fista implements Method {
+  readonly stochastic = false;
+  readonly handlesL1 = true;
+  x: Float64Array;
+  private xPrev: Float64Array;
+  private readonly y: Float64Array;
+  private readonly gy: Float64Array;
+  private readonly gNew: Float64Array;
+  private readonly scratch: Float64Array;
+  private t = 1;
+  private alpha: number;
+  private fx = Number.NaN;
+  private stepped = false;
+
+  constructor(
+    d: number,
+    readonly rule: ProxStep,
+    readonly lambda: number,
+  ) {
+    this.x = new Float64Array(d);
+    this.xPrev = new Float64Array(d);
+    this.y = new Float64Array(d);
+    this.gy = new Float64Array(d);
+    this.gNew = new Float64Array(d);
+    this.scratch = new Float64Array(d);
+    this.alpha = rule.step;
+  }
+
+  init(x0: Float64Array): void {
+    this.x.set(x0);
+    this.y.set(x0);
+  }
+
+  known(): { f: number; g: Float64Array } | null {
+    return this.stepped ? { f: this.fx, g: this.gNew } : null;
+  }
+
+  step(oracle: Oracle): StepOutcome {
+    const fy = oracle.valueGrad(this.y, this.gy);
+    if (!Number.isFinite(fy)) return { ok: false, reason: 'diverged', message: `f(y) became ${fy}` };
+    [this.x, this.xPrev] = [this.xPrev, this.x];
+    // backtracking keeps the smallest step found so far (α is non-increasing, as in Beck & Teboulle)
+    const rule: ProxStep = this.rule.kind === 'constant' ? this.rule : { ...this.rule, step: this.alpha };
+    const r = proxGradStep(oracle, rule, this.lambda, this.y, fy, this.gy, this.x, this.gNew, this.scratch);
+    if (!r.ok) {
+      [this.x, this.xPrev] = [this.xPrev, this.x];
+      return { ok: false, reason: 'line-search-failed', message: r.message };
+    }
+    this.alpha = r.alpha;
+    this.fx = r.f;
+    this.stepped = true;
+    const tNext = (1 + Math.sqrt(1 + 4 * this.t * this.t)) / 2;
+    const c = (this.t - 1) / tNext;
+    for (let j = 0; j < this.x.length; j++) this.y[j] = this.x[j] + c * (this.x[j] - this.xPrev[j]);
+    this.t = tNext;
+    oracle.moved();
+    return STEP_OK;
+  }
+}
+
+/** F(x) = f + λ‖x‖₁ given f. */
+export function composite(f: number, x: Float64Array, lambda: number): number {
+  return lambda === 0 ? f : f + lambda * l1Norm(x);
+}

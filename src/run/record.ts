@@ -1,0 +1,99 @@
+import type { RunResult, TracePoint } from './result.js';
+
+/** The configuration a run records: everything needed to run it again. */
+export interface RunConfig {
+  method: string;
+  params: Record<string, unknown>;
+  objective: string;
+  lambda: number;
+  l2: number;
+  labels: string;
+  subset?: number;
+  init: string;
+  seed: number;
+  budgets: {
+    maxIter?: number;
+    epochs?: number;
+    maxPasses?: number;
+    timeLimit?: number;
+    tol?: number;
+    traceEvery?: number;
+  };
+  version: string;
+}
+
+export interface DatasetInfo {
+  name: string;
+  sha256: string;
+  rows: number;
+  features: number;
+}
+
+/** The JSON a run writes (`optlab run --json`, the playground's export, one row of a sweep). */
+export interface RunRecord {
+  config: RunConfig;
+  dataset: DatasetInfo;
+  testDataset?: DatasetInfo;
+  result: {
+    value: number;
+    gradNorm: number;
+    iterations: number;
+    epochs: number;
+    stopReason: string;
+    message: string;
+    counts: RunResult['counts'];
+    seconds: number;
+    sparsity: number;
+    trainAccuracy?: number;
+    testAccuracy?: number;
+  };
+  x: Float64Array;
+  trace: TracePoint[];
+}
+
+export function runRecord(
+  config: RunConfig,
+  dataset: DatasetInfo,
+  r: RunResult,
+  extra: { trainAccuracy?: number; testAccuracy?: number; testDataset?: DatasetInfo } = {},
+): RunRecord {
+  return {
+    config,
+    dataset,
+    ...(extra.testDataset ? { testDataset: extra.testDataset } : {}),
+    result: {
+      value: r.value,
+      gradNorm: r.gradNorm,
+      iterations: r.iterations,
+      epochs: r.epochs,
+      stopReason: r.stopReason,
+      message: r.message,
+      counts: r.counts,
+      seconds: r.seconds,
+      sparsity: r.sparsity,
+      ...(extra.trainAccuracy !== undefined ? { trainAccuracy: extra.trainAccuracy } : {}),
+      ...(extra.testAccuracy !== undefined ? { testAccuracy: extra.testAccuracy } : {}),
+    },
+    x: r.x,
+    trace: r.trace,
+  };
+}
+
+export const TRACE_COLUMNS: Array<keyof TracePoint> = [
+  'iter',
+  'epoch',
+  'value',
+  'gradNorm',
+  'seconds',
+  'sampleGradients',
+  'oracleCalls',
+  'vectorUpdates',
+];
+
+/** The trace as CSV (header + one line per point; numbers in shortest round-trip form, −0 as 0). */
+export function traceCsv(trace: TracePoint[]): string {
+  const fmt = (v: number) => (Object.is(v, -0) ? '0' : String(v));
+  const lines = [TRACE_COLUMNS.join(',')];
+  for (const p of trace) lines.push(TRACE_COLUMNS.map((k) => fmt(p[k])).join(','));
+  return `${lines.join('\n')}\n`;
+}
