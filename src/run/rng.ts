@@ -43,7 +43,7 @@ export class Rng {
 
   /** A generator with the given raw xoshiro128** state (four uint32 words, not all zero); for tests. */
   static fromState(s0: number, s1: number, s2: number, s3: number): Rng {
-    if (((s0 | s1 | s2 | s3) >>> 0) === 0) throw new OptlabError('xoshiro128** state must not be all zero');
+    if ((s0 | s1 | s2 | s3) >>> 0 === 0) throw new OptlabError('xoshiro128** state must not be all zero');
     const r = new Rng(0);
     r.s0 = s0 >>> 0;
     r.s1 = s1 >>> 0;
