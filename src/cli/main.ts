@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import * as datasets from './commands/datasets.js';
 import * as evalCmd from './commands/eval.js';
 import * as fetchCmd from './commands/fetch.js';
+import * as gradcheckCmd from './commands/gradcheck.js';
 import * as inspect from './commands/inspect.js';
 import * as methodsCmd from './commands/methods.js';
 import * as runCmd from './commands/run.js';
@@ -15,6 +16,7 @@ const COMMANDS: Array<{ register(program: Command): void }> = [
   fetchCmd,
   inspect,
   evalCmd,
+  gradcheckCmd,
   methodsCmd,
   runCmd,
 ];

@@ -186,3 +186,30 @@ describe('optlab CLI on a9a', () => {
     assert.ok(j.result.testAccuracy > 0.83 && j.result.testAccuracy < 0.87, String(j.result.testAccuracy));
   });
 });
+
+describe('optlab gradcheck', () => {
+  it('passes on a tiny file, prints the table, and --json carries every error', () => {
+    const dir = tmp();
+    const f = tinyFile(dir);
+    const r = optlab(['gradcheck', '--data', f, '--objective', 'logistic', '--l2', '0.1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /all checks passed/);
+    const j = JSON.parse(optlab(['gradcheck', '--data', f, '--json']).stdout);
+    assert.equal(j.ok, true);
+    assert.ok(j.rows.length >= 5);
+    for (const row of j.rows) assert.ok(row.errAutodiff < 1e-12, `${row.point}: ${row.errAutodiff}`);
+  });
+
+  it('on a9a (both losses) every check passes', (t) => {
+    if (!requireDataFile(t, 'a9a')) return;
+    for (const objective of ['sigmoid-lsq', 'logistic']) {
+      const r = optlab(['gradcheck', '--data', 'a9a', '--objective', objective, '--fd-coordinates', '8', '--json'], {
+        OPTLAB_DATA: dataDir(),
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const j = JSON.parse(r.stdout);
+      assert.equal(j.ok, true);
+      assert.ok(j.rows.some((row: { maxAbsZ: number }) => row.maxAbsZ >= 0.999e4));
+    }
+  });
+});
