@@ -9,6 +9,7 @@ import * as gradcheckCmd from './commands/gradcheck.js';
 import * as inspect from './commands/inspect.js';
 import * as methodsCmd from './commands/methods.js';
 import * as runCmd from './commands/run.js';
+import * as sweepCmd from './commands/sweep.js';
 
 /** Every command module registers itself on the program; the CLI only parses, calls the library and prints. */
 const COMMANDS: Array<{ register(program: Command): void }> = [
@@ -19,6 +20,7 @@ const COMMANDS: Array<{ register(program: Command): void }> = [
   gradcheckCmd,
   methodsCmd,
   runCmd,
+  sweepCmd,
 ];
 
 export function buildProgram(): Command {

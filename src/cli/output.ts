@@ -1,22 +1,6 @@
 /** Output helpers shared by the commands: stable JSON and aligned text tables. */
 
-/**
- * JSON with typed arrays written as arrays, −0 written as 0 and non-finite numbers as null, so output is
- * byte-identical across runs and readable by any JSON parser.
- */
-export function toJson(value: unknown, indent = 2): string {
-  return JSON.stringify(
-    value,
-    (_key, v) => {
-      if (typeof v === 'number') return Object.is(v, -0) ? 0 : Number.isFinite(v) ? v : null;
-      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-        return Array.from(v as unknown as ArrayLike<number>, (x) => (Object.is(x, -0) ? 0 : x));
-      }
-      return v;
-    },
-    indent,
-  );
-}
+export { toJson } from '../run/json.js';
 
 /** A plain-text table with right-aligned numeric columns. */
 export function textTable(headers: string[], rows: Array<Array<string | number>>): string {

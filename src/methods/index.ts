@@ -1,4 +1,5 @@
 import { OptlabError } from '../errors.js';
+import { WOLFE_DEFAULTS } from '../linesearch/index.js';
 import { DenseBfgs, Lbfgs, MAX_DENSE_BYTES, Steepest } from './curvature.js';
 import { Descent } from './descent.js';
 import { OwlQn } from './owlqn.js';
@@ -260,6 +261,19 @@ export function resolveParams(name: MethodName, given: MethodParams, lambda: num
   if (p.eps !== undefined) check(p.eps > 0, `--eps must be positive, got ${p.eps}`);
   for (const b of ['beta1', 'beta2'] as const) {
     if (p[b] !== undefined) check(p[b]! >= 0 && p[b]! < 1, `--${b} must be in [0, 1), got ${p[b]}`);
+  }
+  if (p.lineSearch !== undefined) {
+    check(
+      ['none', 'armijo', 'wolfe'].includes(p.lineSearch),
+      `--line-search must be none, armijo or wolfe, got ${p.lineSearch}`,
+    );
+  }
+  // also owlqn's backtracking constant (it has no --line-search)
+  if (p.c1 !== undefined) check(0 < p.c1 && p.c1 < 1, `need 0 < c1 < 1, got c1 = ${p.c1}`);
+  if (given.c1 !== undefined && p.lineSearch === 'none')
+    check(false, '--c1 applies only to --line-search armijo or wolfe');
+  if (p.lineSearch === 'wolfe' && p.step !== undefined) {
+    check(p.step <= WOLFE_DEFAULTS.alphaMax, `--step must be <= ${WOLFE_DEFAULTS.alphaMax} with --line-search wolfe`);
   }
   if (p.lineSearch !== undefined && p.lineSearch !== 'none') {
     const c1 = p.c1 ?? 1e-4;

@@ -1,3 +1,4 @@
+import { negligibleStep } from '../linesearch/index.js';
 import { l1Norm } from '../objectives/l1.js';
 import type { Oracle } from '../run/oracle.js';
 import { dot, norm2, sub } from '../run/vec.js';
@@ -29,7 +30,7 @@ export function pseudoGradient(x: Float64Array, g: Float64Array, lambda: number,
  * 3. orthant ξ_j = sign(x_j), or sign(−◇_j) where x_j = 0;
  * 4. backtracking on α along the projected path x₊ = π(x + αd; ξ) (coordinates leaving the orthant are set
  *    to 0) until F(x₊) ≤ F(x) + c₁ ◇ᵀ(x₊ − x); the first iteration starts at α = 1/‖◇‖.
- * With λ = 0 it is L-BFGS with backtracking.
+ * With λ = 0 steps 2–3 are skipped (no orthant to keep): it is L-BFGS with backtracking.
  */
 export class OwlQn implements Method {
   readonly stochastic = false;
@@ -81,7 +82,8 @@ export class OwlQn implements Method {
     this.curvature.direction(pg, dir);
     let slope = 0;
     for (let j = 0; j < x.length; j++) {
-      if (dir[j] * pg[j] >= 0) dir[j] = 0;
+      // (λ = 0: no orthant machinery, plain L-BFGS, as liblbfgs does when its orthantwise_c is 0)
+      if (this.lambda > 0 && dir[j] * pg[j] >= 0) dir[j] = 0;
       slope += dir[j] * pg[j];
       orthant[j] = x[j] > 0 ? 1 : x[j] < 0 ? -1 : pg[j] < 0 ? 1 : pg[j] > 0 ? -1 : 0;
     }
@@ -102,10 +104,19 @@ export class OwlQn implements Method {
     const F = this.f + lambda * l1Norm(x);
     let alpha = this.first || !this.curvature.hasMemory() ? 1 / norm2(pg) : 1;
     for (let k = 0; k < this.maxEvals; k++) {
+      // after a rejection, a step too small to change F at rounding level ends the search (instead of
+      // halving on until F(x₊) rounds to F(x) and a step that changes nothing is accepted)
+      if (k > 0 && negligibleStep(alpha, F, slope)) {
+        return {
+          ok: false,
+          reason: 'line-search-failed',
+          message: `no-progress: step ${alpha} too small to change the objective ${F} (slope ${slope})`,
+        };
+      }
       const xn = this.xNew;
       for (let j = 0; j < x.length; j++) {
         const v = x[j] + alpha * dir[j];
-        xn[j] = v * orthant[j] > 0 ? v : 0;
+        xn[j] = lambda === 0 || v * orthant[j] > 0 ? v : 0;
       }
       const fNew = oracle.valueGrad(xn, this.gNew);
       sub(this.s, xn, x);

@@ -3,6 +3,9 @@ import type { Oracle } from '../run/oracle.js';
 import { dot } from '../run/vec.js';
 import { type Method, STEP_OK, type StepOutcome } from './types.js';
 
+/** Relative change of f below which the backtracking test switches from values to gradients. */
+const FLAT = 1e-10;
+
 /** Step rule of the proximal methods: a constant step, or Beck–Teboulle backtracking. */
 export type ProxStep =
   | { kind: 'constant'; step: number }
@@ -35,8 +38,18 @@ export function proxGradStep(
     const f = oracle.valueGrad(out, gOut);
     if (rule.kind === 'constant') return { ok: true, f, alpha };
     for (let j = 0; j < y.length; j++) scratch[j] = out[j] - y[j];
-    const bound = fy + dot(g, scratch) + dot(scratch, scratch) / (2 * alpha);
-    if (f <= bound) return { ok: true, f, alpha };
+    const ss = dot(scratch, scratch);
+    if (Math.abs(f - fy) > FLAT * Math.max(Math.abs(f), Math.abs(fy))) {
+      if (f <= fy + dot(g, scratch) + ss / (2 * alpha)) return { ok: true, f, alpha };
+    } else if (Number.isFinite(f)) {
+      // f(x₊) − f(y) is at rounding level, so the bound above would be decided by rounding noise (it
+      // shrank α for good in FISTA near a minimizer). Test instead the curvature along s = x₊ − y, which
+      // needs no difference of values: sᵀ(∇f(x₊) − ∇f(y)) ≤ ‖s‖²/(2α); for convex f it implies the bound
+      // (the switch TFOCS makes in tfocs_backtrack.m; Becker, Candès & Grant, Math. Prog. Comp. 3, 2011).
+      let curv = 0;
+      for (let j = 0; j < y.length; j++) curv += scratch[j] * (gOut[j] - g[j]);
+      if (curv <= ss / (2 * alpha)) return { ok: true, f, alpha };
+    }
     alpha *= rule.shrink;
   }
   return { ok: false, message: `backtracking found no step satisfying the quadratic bound in ${maxEvals} trials` };
@@ -103,7 +116,9 @@ export class Fista implements Method {
   private xPrev: Float64Array;
   private readonly y: Float64Array;
   private readonly gy: Float64Array;
-  private readonly gNew: Float64Array;
+  private gNew: Float64Array;
+  /** Gradient at the trial points, so that a failed search leaves ∇f(x_k) in gNew. */
+  private gTrial: Float64Array;
   private readonly scratch: Float64Array;
   private t = 1;
   private alpha: number;
@@ -120,6 +135,7 @@ export class Fista implements Method {
     this.y = new Float64Array(d);
     this.gy = new Float64Array(d);
     this.gNew = new Float64Array(d);
+    this.gTrial = new Float64Array(d);
     this.scratch = new Float64Array(d);
     this.alpha = rule.step;
   }
@@ -139,11 +155,12 @@ export class Fista implements Method {
     [this.x, this.xPrev] = [this.xPrev, this.x];
     // backtracking keeps the smallest step found so far (α is non-increasing, as in Beck & Teboulle)
     const rule: ProxStep = this.rule.kind === 'constant' ? this.rule : { ...this.rule, step: this.alpha };
-    const r = proxGradStep(oracle, rule, this.lambda, this.y, fy, this.gy, this.x, this.gNew, this.scratch);
+    const r = proxGradStep(oracle, rule, this.lambda, this.y, fy, this.gy, this.x, this.gTrial, this.scratch);
     if (!r.ok) {
       [this.x, this.xPrev] = [this.xPrev, this.x];
       return { ok: false, reason: 'line-search-failed', message: r.message };
     }
+    [this.gNew, this.gTrial] = [this.gTrial, this.gNew];
     this.alpha = r.alpha;
     this.fx = r.f;
     this.stepped = true;

@@ -69,6 +69,8 @@ export class Runner {
   private readonly gFull: Float64Array;
   private readonly lastFinite: Float64Array;
   private lastValue = Number.NaN;
+  /** Whether some trace point was finite (else the result reports the starting point as it is). */
+  private anyFinite = false;
   private lastGradNorm = Number.NaN;
   private iter = 0;
   private stepsSinceTrace = 0;
@@ -96,7 +98,7 @@ export class Runner {
     this.record();
     this.f0 = this.lastValue;
     if (!Number.isFinite(this.f0)) this.finish('diverged', 'the objective is not finite at the starting point');
-    else this.checkConverged();
+    else if (this.stop === null) this.checkConverged(); // an observer may already have stopped the run
   }
 
   get done(): boolean {
@@ -227,7 +229,10 @@ export class Runner {
     const gradNorm = stationarity(x, g, objective.l1, this.scratch);
     this.lastValue = value;
     this.lastGradNorm = gradNorm;
-    if (Number.isFinite(value) && Number.isFinite(gradNorm)) this.lastFinite.set(x);
+    if (Number.isFinite(value) && Number.isFinite(gradNorm)) {
+      this.lastFinite.set(x);
+      this.anyFinite = true;
+    }
     const c = this.oracle.counts;
     const point: TracePoint = {
       iter: this.iter,
@@ -251,7 +256,7 @@ export class Runner {
     const stop = this.stop ?? { reason: 'interrupted' as StopReason, message: 'the run was not finished' };
     const diverged = !Number.isFinite(this.lastValue) || !Number.isFinite(this.lastGradNorm);
     // after divergence report the last finite iterate and its trace values
-    const x = diverged ? Float64Array.from(this.lastFinite) : Float64Array.from(this.method.x);
+    const x = diverged && this.anyFinite ? Float64Array.from(this.lastFinite) : Float64Array.from(this.method.x);
     let value = this.lastValue;
     let gradNorm = this.lastGradNorm;
     if (diverged) {

@@ -267,12 +267,17 @@ export class Flat implements Problem {
   }
 }
 
-/** One evaluation seen by `Recording`: copies of x and the gradient, the value, and the batch size. */
+/** One evaluation seen by `Recording`: copies of x and the gradient, the value, and the rows (null = all). */
 export interface Evaluation {
   x: Float64Array;
   f: number;
   g: Float64Array | null;
   batch: number;
+  rows: Int32Array | null;
+}
+
+function batchRows(batch: RowBatch | undefined): Int32Array | null {
+  return batch === undefined ? null : batch.idx.slice(batch.start, batch.end);
 }
 
 /**
@@ -294,12 +299,13 @@ export class Recording implements Problem {
   }
   valueGrad(x: Float64Array, grad: Float64Array, batch?: RowBatch): number {
     const f = this.inner.valueGrad(x, grad, batch);
-    this.log.push({ x: Float64Array.from(x), f, g: Float64Array.from(grad), batch: this.batchSize(batch) });
+    const g = Float64Array.from(grad);
+    this.log.push({ x: Float64Array.from(x), f, g, batch: this.batchSize(batch), rows: batchRows(batch) });
     return f;
   }
   value(x: Float64Array, batch?: RowBatch): number {
     const f = this.inner.value(x, batch);
-    this.log.push({ x: Float64Array.from(x), f, g: null, batch: this.batchSize(batch) });
+    this.log.push({ x: Float64Array.from(x), f, g: null, batch: this.batchSize(batch), rows: batchRows(batch) });
     return f;
   }
 }

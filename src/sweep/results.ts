@@ -1,0 +1,90 @@
+import type { MethodName } from '../methods/index.js';
+import type { RunRecord } from '../run/record.js';
+import type { TracePoint } from '../run/result.js';
+
+/**
+ * The results folder of a sweep (`optlab sweep --out DIR`), read by `optlab report DIR`:
+ *
+ *   DIR/sweep.json      the sweep as validated (defaults filled), so the folder is self-describing
+ *   DIR/manifest.json   `Manifest` below
+ *   DIR/runs/<file>.json one `RunFile` ({ run: RunRow, trace: TracePoint[] }) per finished run, written
+ *                       atomically when the run ends (`--resume` skips the ids found here); <file> is a
+ *                       filesystem-safe form of the id
+ *   DIR/runs.jsonl      every `RunRow` (without `x`), one per line, in sweep order (written at the end)
+ *   DIR/trace.jsonl     every `TraceRow`, one per line, in sweep order (written at the end)
+ *   DIR/figures/…       written by `optlab report` (each figure as .svg and .png)
+ *   DIR/report.html     written by `optlab report`
+ *
+ * All numbers are plain JSON numbers; non-finite values are written as null.
+ */
+
+/** Values a grid can vary. */
+export type ParamValue = number | string | boolean;
+
+/** One finished run. */
+export interface RunRow {
+  /** Unique within the sweep and stable across runs of the same sweep file: `${label}@${dataset}#${seed}`. */
+  id: string;
+  /** Stable parametrized name with sorted keys, e.g. `sgd[batch=16,step=2.5]`. */
+  label: string;
+  /** Optional group the sweep file gave the method entry (a study section draws one figure per group). */
+  group?: string;
+  method: MethodName;
+  /** The values given for this run in the sweep file (grid point + fixed params): what the label shows. */
+  given: Record<string, ParamValue>;
+  /** The complete, resolved method parameters (defaults filled). */
+  params: Record<string, ParamValue>;
+  objective: { loss: string; lambda: number; l2: number; labels: string };
+  dataset: { name: string; sha256: string; rows: number; features: number; subset?: number };
+  testDataset?: { name: string; sha256: string; rows: number; features: number };
+  seed: number;
+  init: string;
+  budgets: RunRecord['config']['budgets'];
+  result: RunRecord['result'];
+  /** Final iterate (kept in runs/<file>.json, dropped from runs.jsonl). */
+  x?: number[];
+}
+
+/** One trace point of one run, flat. */
+export interface TraceRow {
+  id: string;
+  label: string;
+  group?: string;
+  method: MethodName;
+  dataset: string;
+  seed: number;
+  given: Record<string, ParamValue>;
+  iter: number;
+  epoch: number;
+  value: number | null;
+  gradNorm: number | null;
+  seconds: number;
+  sampleGradients: number;
+  oracleCalls: number;
+  vectorUpdates: number;
+  passes: number;
+}
+
+export interface Manifest {
+  optlab: string;
+  node: string;
+  v8: string;
+  platform: string;
+  cpu: { model: string; cores: number };
+  /** The sweep file's path as given, and its SHA-256. */
+  sweepFile: string | null;
+  sweepSha256: string | null;
+  datasets: Array<{ name: string; sha256: string; rows: number; features: number }>;
+  startedAt: string;
+  endedAt: string | null;
+  runs: { total: number; finished: number; failed: number; resumed: number };
+  jobs: number;
+  /** 'complete', or 'interrupted' when Ctrl-C stopped the sweep. */
+  status: 'complete' | 'interrupted' | 'running';
+}
+
+/** What `DIR/runs/<file>.json` holds. */
+export interface RunFile {
+  run: RunRow;
+  trace: TracePoint[];
+}

@@ -1,0 +1,476 @@
+/**
+ * The sweep file (`optlab sweep FILE.yaml|FILE.json`): datasets × objective × methods (each with a grid of
+ * parameters) × seeds, with budgets. Validated once, here, with zod; every problem is reported with its path
+ * and the rule it breaks (`methods[2].grid.step[0]: expected a positive number`), never as a stack trace.
+ *
+ * ```yaml
+ * name: sgd-steps                 # optional
+ * datasets: [a9a]                 # names or paths, or {data: a9a, subset: 1000, labels: pm1, positive: 1, testData: a9a.t}
+ * testData: a9a.t                 # optional default test set (test accuracy is recorded per run)
+ * objective: {loss: sigmoid-lsq, lambda: 0, l2: 0, labels: '01'}   # these are the defaults
+ * init: zeros                     # zeros | randn
+ * seeds: 3                        # a count (seeds 0..k-1) or a list [0, 1, 2]
+ * budgets: {maxIter: 100, epochs: 10, maxPasses: 50, timeLimit: 10, tol: 1e-6, traceEvery: 100}
+ * methods:
+ *   - method: sgd
+ *     group: q4-steps             # optional tag copied into every row
+ *     params: {batch: 64}         # fixed parameters (MethodParams, and lambda / l2)
+ *     grid: {step: [3, 2.5, 2]}   # each key a non-empty list; the cross product is run
+ *     seeds: 1                    # optional per-entry override
+ *     budgets: {epochs: 20}       # merged over the sweep's; null removes a sweep-level budget
+ * ```
+ *
+ * Beyond the schema, every expanded run is checked as it will be run: each parameter must apply to its method,
+ * λ > 0 needs an L1 method, `resolveParams` must accept the combination, a full-batch method needs a budget that
+ * bounds it (maxIter, maxPasses or timeLimit; epochs only bounds stochastic methods), and run ids must be
+ * unique. The format is documented for users in docs/sweep-format.md.
+ */
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { LABEL_ENCODINGS, type LabelEncoding } from '../data/labels.js';
+import { OptlabError } from '../errors.js';
+import {
+  METHOD_NAMES,
+  METHODS,
+  type MethodName,
+  type MethodParams,
+  PARAM_FLAGS,
+  type ParamName,
+  resolveParams,
+} from '../methods/index.js';
+import { LOSS_NAMES, type LossName } from '../objectives/losses.js';
+import { duplicateRuns, effectiveBudgets, formatPoint, gridPoints } from './expand.js';
+
+/** Budgets of a run (the fields of `RunOptions` that bound it), as the sweep file spells them. */
+export interface Budgets {
+  maxIter?: number;
+  epochs?: number;
+  maxPasses?: number;
+  timeLimit?: number;
+  tol?: number;
+  traceEvery?: number;
+}
+
+/** A per-entry budget override: `null` removes a budget the sweep sets. */
+export type BudgetOverrides = { [K in keyof Budgets]?: number | null };
+
+/** A dataset entry, normalized (a bare name or path becomes `{ data }`). */
+export interface DatasetEntry {
+  /** Registry name (a9a) or LIBSVM file path; a relative path is read relative to the sweep file's folder. */
+  data: string;
+  /** Keep only the first N rows. */
+  subset?: number;
+  /** Label encoding for this dataset (default: `objective.labels`). */
+  labels?: LabelEncoding;
+  /** Raw label value of the positive class (default: the larger). */
+  positive?: number;
+  /** Test set for this dataset (default: the sweep's `testData`). */
+  testData?: string;
+}
+
+export interface ObjectiveEntry {
+  loss: LossName;
+  /** λ of λ‖x‖₁ (needs an L1 method: prox-gd, fista, prox-bfgs, owlqn). */
+  lambda: number;
+  /** μ of (μ/2)‖x‖². */
+  l2: number;
+  labels: LabelEncoding;
+}
+
+/** Parameters a sweep may fix or vary: the method's, and the objective's λ and μ for that run. */
+export type SweepParams = MethodParams & { lambda?: number; l2?: number };
+export type SweepParamName = keyof SweepParams;
+export type SweepGrid = { [K in SweepParamName]?: Array<NonNullable<SweepParams[K]>> };
+
+export interface MethodEntry {
+  method: MethodName;
+  group?: string;
+  params: SweepParams;
+  grid: SweepGrid;
+  /** Per-entry seeds (normalized to a list). */
+  seeds?: number[];
+  budgets?: BudgetOverrides;
+}
+
+/** A validated sweep, defaults filled (what DIR/sweep.json holds). */
+export interface SweepSpec {
+  name?: string;
+  datasets: DatasetEntry[];
+  testData?: string;
+  objective: ObjectiveEntry;
+  init: 'zeros' | 'randn';
+  /** Seeds, normalized to a list (a count k means 0..k−1). */
+  seeds: number[];
+  /** Sweep-level budgets; `tol` defaults to 1e-6 as in `optlab run`. */
+  budgets: Budgets;
+  methods: MethodEntry[];
+}
+
+/** One problem found in a sweep file. */
+export interface SweepProblem {
+  /** Path into the file, e.g. ['methods', 2, 'grid', 'step', 0]. Empty for the whole file. */
+  path: Array<string | number>;
+  message: string;
+}
+
+/** `methods[2].grid.step[0]`; '' for the root. */
+export function formatPath(path: ReadonlyArray<string | number>): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s === '' ? p : `.${p}`;
+  return s;
+}
+
+/**
+ * A sweep file that does not validate: every problem, each printed on its own line as `FILE: path: rule`
+ * (the message is those lines joined by newlines).
+ */
+export class SweepError extends OptlabError {
+  readonly file: string;
+  readonly problems: SweepProblem[];
+  constructor(file: string, problems: SweepProblem[]) {
+    super(SweepError.lines(file, problems).join('\n'), 2);
+    this.name = 'SweepError';
+    this.file = file;
+    this.problems = problems;
+  }
+
+  /** One line per problem: `FILE: path: message` (or `FILE: message` at the root). */
+  static lines(file: string, problems: SweepProblem[]): string[] {
+    return problems.map((p) => {
+      const at = formatPath(p.path);
+      return at === '' ? `${file}: ${p.message}` : `${file}: ${at}: ${p.message}`;
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// the schema
+
+type Iss = { input?: unknown; code?: string };
+/** An error message that says 'required' when the value is missing and states the rule otherwise. */
+const rule = (text: string) => (iss: Iss) => (iss.input === undefined ? 'required' : text);
+
+const num = (text: string, ok: (v: number) => boolean) =>
+  z.number({ error: rule(text) }).refine(ok, { error: rule(text) });
+
+const positiveNumber = num('expected a positive number', (v) => v > 0);
+const nonNegative = num('expected a number >= 0', (v) => v >= 0);
+const positiveInt = num('expected a positive integer', (v) => Number.isSafeInteger(v) && v >= 1);
+const nonNegativeInt = num('expected an integer >= 0', (v) => Number.isSafeInteger(v) && v >= 0);
+const openUnit = num('expected a number in (0, 1)', (v) => v > 0 && v < 1);
+const halfOpenUnit = num('expected a number in [0, 1)', (v) => v >= 0 && v < 1);
+const nonEmptyString = z.string({ error: rule('expected a string') }).min(1, { error: 'expected a non-empty string' });
+
+const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+function oneOf<T extends string>(values: readonly T[], hint?: (input: unknown) => string | undefined) {
+  const text = `expected one of ${quoted(values)}`;
+  return z.enum(values as [T, ...T[]], {
+    error: (iss: Iss) => (iss.input === undefined ? 'required' : (hint?.(iss.input) ?? text)),
+  });
+}
+
+const labelsSchema = oneOf(LABEL_ENCODINGS, (input) =>
+  input === 1 ? `expected '01' or 'pm1' (YAML reads an unquoted 01 as the number 1: write '01')` : undefined,
+);
+
+/** A strict object: unknown keys are errors that list the allowed keys. */
+function obj<S extends z.ZodRawShape>(shape: S) {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (iss: Iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `unknown key (allowed: ${allowed})`
+        : iss.input === undefined
+          ? 'required'
+          : 'expected a mapping (key: value pairs)',
+  });
+}
+
+/**
+ * The value rule of every parameter a sweep may set. Typed over `SweepParamName`, so a parameter added to
+ * `MethodParams` without a rule here is a compile error.
+ */
+export const PARAM_RULES: Record<SweepParamName, z.ZodType> = {
+  step: positiveNumber,
+  lineSearch: oneOf(['none', 'armijo', 'wolfe'] as const),
+  c1: openUnit,
+  c2: openUnit,
+  batch: positiveInt,
+  momentum: halfOpenUnit,
+  nesterov: z.boolean({ error: rule('expected true or false') }),
+  eps: positiveNumber,
+  beta1: halfOpenUnit,
+  beta2: halfOpenUnit,
+  memory: nonNegativeInt,
+  lambda: nonNegative,
+  l2: nonNegative,
+};
+export const SWEEP_PARAM_NAMES = Object.keys(PARAM_RULES) as SweepParamName[];
+
+const mapValues = <T>(f: (k: SweepParamName, s: z.ZodType) => T) =>
+  Object.fromEntries(SWEEP_PARAM_NAMES.map((k) => [k, f(k, PARAM_RULES[k])])) as Record<SweepParamName, T>;
+
+const paramsSchema = obj(mapValues((_k, s) => s.optional()));
+const gridSchema = obj(
+  mapValues((_k, s) =>
+    z
+      .array(s, { error: rule('expected a non-empty list of values') })
+      .min(1, { error: 'expected a non-empty list of values' })
+      .optional(),
+  ),
+);
+
+const seedsSchema = z
+  .union([positiveInt, z.array(nonNegativeInt).min(1, { error: 'expected a non-empty list of seeds' })], {
+    error: rule('expected a count (a positive integer) or a non-empty list of integers >= 0'),
+  })
+  .transform((s) => (typeof s === 'number' ? Array.from({ length: s }, (_, i) => i) : s));
+
+/** Default gradient-norm tolerance of a sweep, as `optlab run`'s `--tol`. */
+export const DEFAULT_TOL = 1e-6;
+
+/** The budget keys and their rules (`Budgets`). */
+const budgetShape = {
+  maxIter: positiveInt,
+  epochs: positiveInt,
+  maxPasses: positiveNumber,
+  timeLimit: positiveNumber,
+  tol: nonNegative,
+  traceEvery: positiveInt,
+};
+/** Sweep-level budgets: `tol` defaults to 1e-6, as in `optlab run` (0 disables it). */
+const budgetsSchema = obj({
+  maxIter: budgetShape.maxIter.optional(),
+  epochs: budgetShape.epochs.optional(),
+  maxPasses: budgetShape.maxPasses.optional(),
+  timeLimit: budgetShape.timeLimit.optional(),
+  tol: budgetShape.tol.default(DEFAULT_TOL),
+  traceEvery: budgetShape.traceEvery.optional(),
+});
+const budgetOverridesSchema = obj(
+  Object.fromEntries(Object.entries(budgetShape).map(([k, s]) => [k, s.nullable().optional()])) as {
+    [K in keyof typeof budgetShape]: z.ZodOptional<z.ZodNullable<(typeof budgetShape)[K]>>;
+  },
+);
+
+const datasetSchema = z
+  .union(
+    [
+      nonEmptyString,
+      obj({
+        data: nonEmptyString,
+        subset: positiveInt.optional(),
+        labels: labelsSchema.optional(),
+        positive: num('expected a number', () => true).optional(),
+        testData: nonEmptyString.optional(),
+      }),
+    ],
+    { error: rule('expected a dataset name or path, or a mapping {data: ..., subset: ..., testData: ...}') },
+  )
+  .transform((d): DatasetEntry => (typeof d === 'string' ? { data: d } : d));
+
+const methodSchema = obj({
+  method: oneOf(METHOD_NAMES),
+  group: nonEmptyString.optional(),
+  params: paramsSchema.default({}),
+  grid: gridSchema.default({}),
+  seeds: seedsSchema.optional(),
+  budgets: budgetOverridesSchema.optional(),
+});
+
+/** The zod schema of a sweep file (before the cross-checks of `validateSweep`). */
+export const SWEEP_SCHEMA = obj({
+  name: nonEmptyString.optional(),
+  datasets: z
+    .array(datasetSchema, { error: rule('expected a non-empty list of datasets') })
+    .min(1, { error: 'expected a non-empty list of datasets' }),
+  testData: nonEmptyString.optional(),
+  objective: obj({
+    loss: oneOf(LOSS_NAMES).default('sigmoid-lsq'),
+    lambda: nonNegative.default(0),
+    l2: nonNegative.default(0),
+    labels: labelsSchema.default('01'),
+  }).default({ loss: 'sigmoid-lsq', lambda: 0, l2: 0, labels: '01' }),
+  init: oneOf(['zeros', 'randn'] as const).default('zeros'),
+  seeds: seedsSchema.default([0]),
+  budgets: budgetsSchema.default({ tol: DEFAULT_TOL }),
+  methods: z
+    .array(methodSchema, { error: rule('expected a non-empty list of method entries') })
+    .min(1, { error: 'expected a non-empty list of method entries' }),
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// parsing
+
+/** Parses the text of a sweep file: YAML for .yaml/.yml, JSON for .json (syntax errors give FILE:LINE:COL). */
+export function parseSweepText(text: string, file: string): unknown {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.json')) {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      const reason = (e as Error).message.replace(/ in JSON at position \d+.*$/, '');
+      const m = /position (\d+)/.exec((e as Error).message);
+      let at = '';
+      if (m) {
+        const before = text.slice(0, Number(m[1])).split('\n');
+        at = `:${before.length}:${before[before.length - 1].length + 1}`;
+      } else {
+        // Node 20 often gives no position; JSON is YAML's flow syntax, so the YAML parser can place the error
+        const pos = parseDocument(text).errors[0]?.linePos?.[0];
+        if (pos) at = `:${pos.line}:${pos.col}`;
+      }
+      throw new OptlabError(`${file}${at}: ${reason}`);
+    }
+  }
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) {
+    const doc = parseDocument(text);
+    if (doc.errors.length > 0) {
+      const lines = doc.errors.map((err) => {
+        const pos = err.linePos?.[0];
+        const reason = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        return `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${reason}`;
+      });
+      throw new OptlabError(lines.join('\n'));
+    }
+    return doc.toJS();
+  }
+  throw new OptlabError(`${file}: a sweep file must end in .yaml, .yml or .json`);
+}
+
+/** Parses and validates a sweep file's text; throws `SweepError` listing every problem. */
+export function readSweep(text: string, file: string): SweepSpec {
+  return validateSweep(parseSweepText(text, file), file);
+}
+
+/** Validates parsed sweep data (schema, then the cross-checks); throws `SweepError` listing every problem. */
+export function validateSweep(raw: unknown, file: string): SweepSpec {
+  const parsed = SWEEP_SCHEMA.safeParse(raw);
+  if (!parsed.success) throw new SweepError(file, zodProblems(parsed.error.issues));
+  const spec = parsed.data as SweepSpec;
+  const problems = crossCheck(spec);
+  if (problems.length === 0) problems.push(...duplicateRuns(spec));
+  if (problems.length > 0) throw new SweepError(file, problems);
+  return spec;
+}
+
+/** zod issues as problems: one per unknown key, union failures reduced to their message. */
+function zodProblems(issues: z.core.$ZodIssue[]): SweepProblem[] {
+  const out: SweepProblem[] = [];
+  for (const iss of issues) {
+    const path = iss.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    if (iss.code === 'unrecognized_keys')
+      for (const k of iss.keys) out.push({ path: [...path, k], message: iss.message });
+    else out.push({ path, message: iss.message });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// cross-checks: what the schema alone cannot see
+
+/** resolveParams' messages speak in CLI flags; a sweep file spells parameters as keys. */
+function asKeys(message: string, method: MethodName): string {
+  let m = message.replace(`--method ${method}: `, '').replace(`--method ${method}`, method);
+  const flags: Array<[string, string]> = [
+    ...(Object.entries(PARAM_FLAGS) as Array<[string, string]>),
+    ['lambda', '--lambda'],
+  ];
+  flags.sort((a, b) => b[1].length - a[1].length);
+  for (const [key, flag] of flags) m = m.split(flag).join(key);
+  return m;
+}
+
+function crossCheck(spec: SweepSpec): SweepProblem[] {
+  const problems: SweepProblem[] = [];
+  const seen = new Set<string>();
+  const add = (path: Array<string | number>, message: string): void => {
+    const k = `${formatPath(path)}\n${message}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      problems.push({ path, message });
+    }
+  };
+  const dupes = (path: Array<string | number>, values: readonly unknown[], what: string) => {
+    values.forEach((v, i) => {
+      if (values.indexOf(v) !== i) add([...path, i], `duplicate ${what} ${JSON.stringify(v)}`);
+    });
+  };
+  dupes(['seeds'], spec.seeds, 'seed');
+  const l1Methods = METHOD_NAMES.filter((m) => METHODS[m].handlesL1).join(', ');
+
+  spec.methods.forEach((entry, i) => {
+    const at = (...p: Array<string | number>) => ['methods', i, ...p];
+    const m = entry.method;
+    const ms = METHODS[m];
+    const before = problems.length;
+    if (entry.seeds) dupes(at('seeds'), entry.seeds, 'seed');
+    let ok = true;
+    for (const [where, keys] of [
+      ['params', Object.keys(entry.params)],
+      ['grid', Object.keys(entry.grid)],
+    ] as const) {
+      for (const key of keys) {
+        if (where === 'grid') {
+          if (key in entry.params) {
+            add(at('grid', key), 'also set in params (give a parameter in one place)');
+            ok = false;
+          }
+          dupes(at('grid', key), entry.grid[key as SweepParamName] as unknown[], 'value');
+        }
+        if (key === 'lambda' || key === 'l2') continue;
+        if (!ms.params.includes(key as ParamName)) {
+          add(at(where, key), `does not apply to ${m} (it takes: ${ms.params.join(', ')})`);
+          ok = false;
+        }
+      }
+    }
+    // λ > 0 needs a method that handles the L1 term
+    if (!ms.handlesL1) {
+      const rejectL1 = `${m} does not handle lambda > 0 (L1); use one of: ${l1Methods}`;
+      if (entry.params.lambda !== undefined) {
+        if (entry.params.lambda > 0) add(at('params', 'lambda'), rejectL1);
+      } else if (entry.grid.lambda !== undefined) {
+        entry.grid.lambda.forEach((v, k) => {
+          if (v > 0) add(at('grid', 'lambda', k), rejectL1);
+        });
+      } else if (spec.objective.lambda > 0) {
+        add(
+          at('method'),
+          `${m} does not handle objective.lambda = ${spec.objective.lambda} (L1); use one of: ${l1Methods}`,
+        );
+      }
+    }
+    if (problems.length > before) ok = false;
+    // every combination as it will run
+    if (ok) {
+      for (const point of gridPoints(entry.grid)) {
+        const { lambda, l2: _l2, ...given } = { ...entry.params, ...point } as SweepParams;
+        try {
+          resolveParams(m, given, lambda ?? spec.objective.lambda);
+        } catch (e) {
+          if (!(e instanceof OptlabError)) throw e;
+          const text = asKeys(e.message, m);
+          const named = Object.keys(given)
+            .map((k) => ({ k, pos: text.search(new RegExp(`\\b${k}\\b`)) }))
+            .filter((x) => x.pos >= 0)
+            .sort((a, b) => a.pos - b.pos);
+          const inGrid = named.find((x) => x.k in entry.grid);
+          const inParams = named.find((x) => x.k in entry.params);
+          const path = inGrid ? at('grid', inGrid.k) : inParams ? at('params', inParams.k) : at();
+          const label = Object.keys(point).length > 0 ? ` (at ${formatPoint(point)})` : '';
+          add(path, `${text}${label}`);
+        }
+      }
+    }
+    // a full-batch method must have a budget that bounds it
+    const b = effectiveBudgets(m, spec.budgets, entry.budgets);
+    if (!ms.stochastic && b.maxIter === undefined && b.maxPasses === undefined && b.timeLimit === undefined) {
+      add(
+        at('budgets'),
+        `${m} is a full-batch method and epochs does not bound it: give maxIter, maxPasses or timeLimit (here or in the sweep's budgets)`,
+      );
+    }
+  });
+  return problems;
+}
