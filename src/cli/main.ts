@@ -8,6 +8,7 @@ import * as fetchCmd from './commands/fetch.js';
 import * as gradcheckCmd from './commands/gradcheck.js';
 import * as inspect from './commands/inspect.js';
 import * as methodsCmd from './commands/methods.js';
+import * as reportCmd from './commands/report.js';
 import * as runCmd from './commands/run.js';
 import * as sweepCmd from './commands/sweep.js';
 
@@ -21,6 +22,7 @@ const COMMANDS: Array<{ register(program: Command): void }> = [
   methodsCmd,
   runCmd,
   sweepCmd,
+  reportCmd,
 ];
 
 export function buildProgram(): Command {

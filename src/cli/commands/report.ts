@@ -1,0 +1,53 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { readResults, writeReport } from '../../node/report-writer.js';
+import { buildSweepReport } from '../../report/build.js';
+import { formatNumber } from '../output.js';
+import { progress } from '../progress.js';
+
+interface ReportFlags {
+  png: boolean;
+  title?: string;
+  quiet?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description(
+      'turn a results folder (optlab sweep --out DIR) into figures (SVG, PNG) and a self-contained report.html',
+    )
+    .argument('<dir>', 'results folder')
+    .option('--no-png', 'write only the SVG of each figure')
+    .option('--title <text>', 'title of the report')
+    .option('--quiet', 'no progress display')
+    .action(async (dir: string, o: ReportFlags) => {
+      const t0 = performance.now();
+      const { runs, traces, manifest } = await readResults(dir);
+      const report = buildSweepReport(runs, traces, manifest, o.title !== undefined ? { title: o.title } : {});
+      const nFigures = report.sections.reduce((s, x) => s + x.figures.length, 0);
+      const bar = progress('figures', { quiet: o.quiet });
+      const warned = new Set<string>();
+      try {
+        await writeReport(report, dir, {
+          png: o.png,
+          onProgress: (done, total, id) => bar.update(done, total, id),
+          onWarn: (m) => {
+            if (warned.has(m)) return;
+            warned.add(m);
+            process.stderr.write(`optlab: warning: chart: ${m}\n`);
+          },
+        });
+      } finally {
+        bar.stop();
+      }
+      const html = join(dir, 'report.html');
+      const mb = statSync(html).size / 1e6;
+      const seconds = (performance.now() - t0) / 1000;
+      process.stdout.write(
+        `${html}\n${nFigures} figure${nFigures === 1 ? '' : 's'} (${o.png ? 'SVG and PNG' : 'SVG'}) in ${join(dir, 'figures')}, ` +
+          `${runs.length} runs, report.html ${formatNumber(Number(mb.toFixed(2)))} MB, ${formatNumber(Number(seconds.toFixed(2)))} s\n`,
+      );
+    });
+}

@@ -1,0 +1,397 @@
+/**
+ * Figure builders: each returns a {@link Figure}, a Vega-Lite spec with a stable id (its file name under
+ * `figures/`, and its chart id in the HTML report) and a caption. Core-safe: no Node API.
+ *
+ * - {@link convergenceFigure}: loss curves from trace rows against iterations, epochs, passes or seconds; F, the
+ *   gap F − f* on a log scale (f* stated in the subtitle), or the gradient norm; the mean over seeds as a line
+ *   over a shaded min–max band when a label has several seeds (see `seedBands` in `./aggregate.ts`).
+ * - {@link barFigure}: bars per category, optionally grouped by a colour field, with error rules and a log scale.
+ * - {@link scatterFigure}: one point per row, e.g. final gap against seconds, or test accuracy against sparsity.
+ *
+ * Inlined data are rounded to 6 significant digits (`round6`): charts cannot show more, and it keeps a
+ * self-contained report small. Long traces are thinned to `maxPoints` aligned points per curve (first and last
+ * kept). Non-finite values, and values ≤ 0 on a log axis, are left out and counted in the caption.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { OptlabError } from '../errors.js';
+import type { TraceRow } from '../sweep/results.js';
+import { gapFloor, type SeedBand, seedBands, thinIndices, type XField, type YField } from './aggregate.js';
+import { lineChartSpec } from './charts/lines.js';
+
+/** One figure of a report. */
+export interface Figure {
+  /** Letters, digits, `-`, `_`, starting with a letter: the file name (`figures/<id>.svg`) and the chart id. */
+  id: string;
+  title: string;
+  /** Plain text shown under the chart. */
+  caption: string;
+  spec: TopLevelSpec;
+  /** Browser renderer in the HTML report: 'svg' (default) or 'canvas' (faster for many marks). */
+  renderer?: 'svg' | 'canvas';
+}
+
+const ID_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/** Throws unless `id` is a valid figure id (see {@link Figure.id}). */
+export function checkFigureId(id: string): string {
+  if (!ID_RE.test(id)) throw new OptlabError(`figure id ${JSON.stringify(id)} must be letters, digits, '-' or '_'`);
+  return id;
+}
+
+/**
+ * A valid id made from any text: lower case, runs of other characters as `-`, prefixed with `f-` when it would
+ * not start with a letter; `taken` (when given) makes it unique with a `-2`, `-3`… suffix and records it.
+ */
+export function slugId(text: string, taken?: Set<string>): string {
+  let base = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (!/^[a-z]/.test(base)) base = `f-${base}`.replace(/-+$/, '');
+  if (!taken) return base;
+  let id = base;
+  for (let k = 2; taken.has(id); k++) id = `${base}-${k}`;
+  taken.add(id);
+  return id;
+}
+
+/** `v` rounded to 6 significant digits (exact for integers below 1e6; non-finite values unchanged). */
+export function round6(v: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(6)) : v;
+}
+
+/** Axis titles of the trace columns. */
+export const X_TITLES: Record<XField, string> = {
+  iter: 'iterations',
+  epoch: 'epochs',
+  passes: 'passes over the data (sample gradients / n)',
+  seconds: 'seconds',
+};
+
+/** Axis titles of the plotted quantities. */
+export const Y_TITLES: Record<YField, string> = {
+  value: 'F(x)',
+  gap: 'F(x) − f*',
+  gradNorm: 'gradient norm (prox-gradient step with L1)',
+};
+
+/** f* written in full (10 significant digits), as figures state it. */
+export function formatFStar(fStar: number): string {
+  return Number(fStar.toPrecision(10)).toString();
+}
+
+export interface ConvergenceOptions {
+  /** See {@link Figure.id}. */
+  id: string;
+  x: XField;
+  y: YField;
+  /** f* of the problem the traces belong to: required for y = 'gap', and then stated in the subtitle. */
+  fStar?: number;
+  /** Names the problem in the f* statement, e.g. `a9a, logistic, λ = 0.001, labels pm1`. */
+  problem?: string;
+  title: string;
+  /** A first subtitle line; the f* statement comes after it. */
+  subtitle?: string;
+  /** Text put before the generated caption (which says what lines, bands and floors mean). */
+  caption?: string;
+  /** Colour per run label (default) or per method; with 'method', labels of one method differ by dash. */
+  colorBy?: 'label' | 'method';
+  /** Log scales: y defaults to log for 'gap' and 'gradNorm', linear for 'value'; x defaults to linear. */
+  logX?: boolean;
+  logY?: boolean;
+  /** At most this many aligned points per curve (default 300; first and last kept). */
+  maxPoints?: number;
+  width?: number;
+  height?: number;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Convergence curves of trace rows that belong to ONE problem (one f*): one curve per label (mean over seeds),
+ * over a min–max band when some label has more than one seed. See the module comment.
+ */
+export function convergenceFigure(traces: readonly TraceRow[], opts: ConvergenceOptions): Figure {
+  const id = checkFigureId(opts.id);
+  const { x, y } = opts;
+  if (y === 'gap' && !(opts.fStar !== undefined && Number.isFinite(opts.fStar))) {
+    throw new OptlabError(`figure ${id}: a gap figure needs a finite f*`);
+  }
+  const logY = opts.logY ?? y !== 'value';
+  const logX = opts.logX ?? false;
+  const bands: SeedBand[] = seedBands(traces, x, { y, ...(opts.fStar !== undefined ? { fStar: opts.fStar } : {}) });
+  const multiSeed = bands.some((b) => b.seeds.length > 1);
+  const colorBy = opts.colorBy ?? 'label';
+  const labelsPerMethod = new Set(bands.map((b) => `${b.method}\u0000${b.label}`)).size;
+  const dashByLabel = colorBy === 'method' && labelsPerMethod > new Set(bands.map((b) => b.method)).size;
+  const max = opts.maxPoints ?? 300;
+
+  const rows: Array<Record<string, unknown>> = [];
+  let offAxis = 0;
+  for (const b of bands) {
+    const ok = b.points.filter((p) => (!logY || p.min > 0) && (!logX || p.x > 0));
+    offAxis += b.points.length - ok.length;
+    for (const i of thinIndices(ok.length, max)) {
+      const p = ok[i];
+      const row: Record<string, unknown> = { label: b.label, method: b.method, [x]: round6(p.x), [y]: round6(p.mean) };
+      if (multiSeed) {
+        row.min = round6(p.min);
+        row.max = round6(p.max);
+        row.seeds = p.n;
+      }
+      rows.push(row);
+    }
+  }
+  const flagged = bands.reduce((s, b) => s + b.flagged.length, 0);
+
+  const subtitle: string[] = [];
+  if (opts.subtitle !== undefined) subtitle.push(opts.subtitle);
+  if (y === 'gap') {
+    const fStar = opts.fStar as number;
+    subtitle.push(
+      `f* = ${formatFStar(fStar)}: the best value any run reached${opts.problem ? ` on ${opts.problem}` : ''}`,
+    );
+  }
+  const spec = lineChartSpec(rows, {
+    x,
+    y,
+    color: colorBy,
+    title: opts.title,
+    xTitle: X_TITLES[x],
+    yTitle: Y_TITLES[y],
+    logX,
+    logY,
+    ...(multiSeed ? { band: { lo: 'min', hi: 'max' } } : {}),
+    ...(dashByLabel ? { strokeDash: 'label' } : {}),
+    ...(opts.width !== undefined ? { width: opts.width } : {}),
+    ...(opts.height !== undefined ? { height: opts.height } : {}),
+  }) as TopLevelSpec & { title: unknown };
+  if (subtitle.length > 0) spec.title = { text: opts.title, subtitle: subtitle.length === 1 ? subtitle[0] : subtitle };
+
+  const seedCounts = [...new Set(bands.map((b) => b.seeds.length))].sort((a, b) => a - b);
+  const notes: string[] = [];
+  if (opts.caption) notes.push(opts.caption);
+  if (rows.length === 0) notes.push('No finite point to draw.');
+  notes.push(
+    multiSeed
+      ? `Lines: mean over seeds (${seedCounts.join(' or ')} per run label), aligned by ${x === 'epoch' ? 'epoch' : 'iteration'}; shaded: min–max over seeds.`
+      : 'One seed per run label.',
+  );
+  if (y === 'gap') {
+    notes.push(
+      `F − f* is floored at 1e-16·max(1, |f*|) = ${gapFloor(opts.fStar as number).toExponential(1)} for the log scale (the run that reached f* touches the floor).`,
+    );
+  }
+  if (flagged > 0) notes.push(`${plural(flagged, 'point')} where some seed's value is not finite are left out.`);
+  if (offAxis > 0) notes.push(`${plural(offAxis, 'point')} ≤ 0 cannot be drawn on the log scale and are left out.`);
+  return { id, title: opts.title, caption: notes.join(' '), spec };
+}
+
+export interface BarOptions {
+  /** See {@link Figure.id}. */
+  id: string;
+  title: string;
+  subtitle?: string;
+  caption?: string;
+  /** Field of the categories along x (nominal; shown in order of first appearance unless `sort` says). */
+  category: string;
+  /** Field of the bar lengths (quantitative). */
+  value: string;
+  /** Field (nominal) colouring bars; several bars per category are then drawn side by side. */
+  color?: string;
+  /** Fields of an error rule drawn on each bar (e.g. min and max over seeds). */
+  lo?: string;
+  hi?: string;
+  /** Log value axis; rows with value ≤ 0 are left out (and counted in the caption). */
+  log?: boolean;
+  categoryTitle?: string;
+  valueTitle?: string;
+  sort?: 'ascending' | 'descending' | string[];
+  width?: number;
+  height?: number;
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : Number.NaN;
+}
+
+function titleOf(title: string, subtitle: string | undefined): TopLevelSpec['title'] {
+  return subtitle !== undefined ? { text: title, subtitle } : title;
+}
+
+/** Bar chart; see {@link BarOptions}. */
+export function barFigure(rows: ReadonlyArray<Record<string, unknown>>, opts: BarOptions): Figure {
+  const id = checkFigureId(opts.id);
+  const kept: Array<Record<string, unknown>> = [];
+  let left = 0;
+  for (const r of rows) {
+    const v = num(r[opts.value]);
+    if (!Number.isFinite(v) || (opts.log && v <= 0)) {
+      left++;
+      continue;
+    }
+    const row: Record<string, unknown> = { ...r, [opts.value]: round6(v) };
+    for (const f of [opts.lo, opts.hi]) if (f !== undefined && typeof r[f] === 'number') row[f] = round6(r[f]);
+    kept.push(row);
+  }
+  const order = [...new Set(kept.map((r) => String(r[opts.category])))];
+  const catType = 'nominal' as const;
+  const x = {
+    field: opts.category,
+    type: catType,
+    title: opts.categoryTitle ?? opts.category,
+    sort: opts.sort ?? order,
+    axis: { labelAngle: order.some((c) => c.length > 6) ? -30 : 0 },
+  };
+  const y = {
+    field: opts.value,
+    type: 'quantitative' as const,
+    title: opts.valueTitle ?? opts.value,
+    scale: opts.log ? { type: 'log' as const } : {},
+    ...(opts.log ? { axis: { format: '.0e' } } : {}),
+  };
+  const offset = opts.color !== undefined ? { xOffset: { field: opts.color, type: catType } } : {};
+  const tooltip = [
+    { field: opts.category, type: catType },
+    ...(opts.color !== undefined ? [{ field: opts.color, type: catType }] : []),
+    { field: opts.value, type: 'quantitative' as const, format: '.4~g' },
+    ...[opts.lo, opts.hi]
+      .filter((f): f is string => f !== undefined)
+      .map((f) => ({ field: f, type: 'quantitative' as const, format: '.4~g' })),
+  ];
+  const layers: object[] = [
+    {
+      mark: { type: 'bar' },
+      encoding: {
+        x,
+        y,
+        ...offset,
+        ...(opts.color !== undefined ? { color: { field: opts.color, type: catType } } : {}),
+        tooltip,
+      },
+    },
+  ];
+  if (opts.lo !== undefined && opts.hi !== undefined) {
+    layers.push({
+      mark: { type: 'rule', color: '#333' },
+      encoding: { x, ...offset, y: { ...y, field: opts.lo }, y2: { field: opts.hi } },
+    });
+  }
+  const notes = [opts.caption ?? ''];
+  if (opts.lo !== undefined && opts.hi !== undefined) notes.push(`Rules: ${opts.lo} to ${opts.hi}.`);
+  if (left > 0) notes.push(`${plural(left, 'row')} without a ${opts.log ? 'positive' : 'finite'} value left out.`);
+  return {
+    id,
+    title: opts.title,
+    caption: notes.filter((n) => n).join(' '),
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: titleOf(opts.title, opts.subtitle),
+      ...(opts.width !== undefined ? { width: opts.width } : {}),
+      ...(opts.height !== undefined ? { height: opts.height } : {}),
+      data: { values: kept },
+      layer: layers,
+    } as TopLevelSpec,
+  };
+}
+
+export interface ScatterOptions {
+  /** See {@link Figure.id}. */
+  id: string;
+  title: string;
+  subtitle?: string;
+  caption?: string;
+  x: string;
+  y: string;
+  /** Field (nominal) colouring the points. */
+  color?: string;
+  /** Field (nominal) choosing the point shape. */
+  shape?: string;
+  logX?: boolean;
+  logY?: boolean;
+  xTitle?: string;
+  yTitle?: string;
+  /** Extra fields shown in the tooltip (e.g. 'label', 'seed'). */
+  tooltip?: string[];
+  width?: number;
+  height?: number;
+}
+
+/** Scatter plot, one point per row with finite coordinates (positive on log axes); see {@link ScatterOptions}. */
+export function scatterFigure(rows: ReadonlyArray<Record<string, unknown>>, opts: ScatterOptions): Figure {
+  const id = checkFigureId(opts.id);
+  const kept: Array<Record<string, unknown>> = [];
+  for (const r of rows) {
+    const vx = num(r[opts.x]);
+    const vy = num(r[opts.y]);
+    if (!Number.isFinite(vx) || !Number.isFinite(vy) || (opts.logX && vx <= 0) || (opts.logY && vy <= 0)) continue;
+    kept.push({ ...r, [opts.x]: round6(vx), [opts.y]: round6(vy) });
+  }
+  const left = rows.length - kept.length;
+  const axis = (field: string, title: string | undefined, log: boolean | undefined) => ({
+    field,
+    type: 'quantitative' as const,
+    title: title ?? field,
+    scale: log ? { type: 'log' as const } : { zero: false },
+    ...(log ? { axis: { format: '.0e' } } : {}),
+  });
+  const nominal = (field: string) => ({ field, type: 'nominal' as const });
+  const extra = (opts.tooltip ?? []).filter((f) => f !== opts.color && f !== opts.shape);
+  const notes = [opts.caption ?? ''];
+  if (left > 0) notes.push(`${plural(left, 'row')} that cannot be drawn (not finite, or ≤ 0 on a log axis) left out.`);
+  return {
+    id,
+    title: opts.title,
+    caption: notes.filter((n) => n).join(' '),
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: titleOf(opts.title, opts.subtitle),
+      width: opts.width ?? 480,
+      height: opts.height ?? 300,
+      data: { values: kept },
+      mark: { type: 'point', filled: true, size: 60, opacity: 0.85 },
+      encoding: {
+        x: axis(opts.x, opts.xTitle, opts.logX),
+        y: axis(opts.y, opts.yTitle, opts.logY),
+        ...(opts.color !== undefined ? { color: nominal(opts.color) } : {}),
+        ...(opts.shape !== undefined ? { shape: nominal(opts.shape) } : {}),
+        tooltip: [
+          ...(opts.color !== undefined ? [nominal(opts.color)] : []),
+          ...(opts.shape !== undefined ? [nominal(opts.shape)] : []),
+          ...extra.map(nominal),
+          { field: opts.x, type: 'quantitative' as const, format: '.4~g' },
+          { field: opts.y, type: 'quantitative' as const, format: '.4~g' },
+        ],
+      },
+    } as TopLevelSpec,
+  };
+}
+
+type Node = { layer?: Node[]; mark?: unknown; encoding?: Record<string, unknown>; [k: string]: unknown };
+
+/**
+ * The spec for a static file (SVG/PNG): the same chart without what only serves interaction, namely tooltips
+ * and the invisible points (opacity 0) that carry them, which would make up most of the SVG's bytes. The
+ * input is not modified (layers, marks and encodings are copied; data are shared).
+ */
+export function staticSpec(spec: TopLevelSpec): TopLevelSpec {
+  const strip = (node: Node): Node => {
+    const out: Node = { ...node };
+    if (Array.isArray(node.layer)) out.layer = node.layer.map(strip);
+    if (node.mark !== null && typeof node.mark === 'object') {
+      const mark = { ...(node.mark as Record<string, unknown>) };
+      const point = mark.point as { opacity?: number } | undefined;
+      if (point !== null && typeof point === 'object' && point.opacity === 0) mark.point = false;
+      delete mark.tooltip;
+      out.mark = mark;
+    }
+    if (node.encoding) {
+      const { tooltip: _drop, ...rest } = node.encoding;
+      out.encoding = rest;
+    }
+    return out;
+  };
+  return strip(spec as unknown as Node) as unknown as TopLevelSpec;
+}
