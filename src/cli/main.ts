@@ -10,6 +10,7 @@ import * as inspect from './commands/inspect.js';
 import * as methodsCmd from './commands/methods.js';
 import * as reportCmd from './commands/report.js';
 import * as runCmd from './commands/run.js';
+import * as studyCmd from './commands/study.js';
 import * as sweepCmd from './commands/sweep.js';
 
 /** Every command module registers itself on the program; the CLI only parses, calls the library and prints. */
@@ -23,6 +24,7 @@ const COMMANDS: Array<{ register(program: Command): void }> = [
   runCmd,
   sweepCmd,
   reportCmd,
+  studyCmd,
 ];
 
 export function buildProgram(): Command {

@@ -16,6 +16,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { OptlabError } from '../errors.js';
 import type { TraceRow } from '../sweep/results.js';
 import { gapFloor, type SeedBand, seedBands, thinIndices, type XField, type YField } from './aggregate.js';
+import { LOG_AXIS } from './charts/axes.js';
 import { lineChartSpec } from './charts/lines.js';
 
 /** One figure of a report. */
@@ -250,7 +251,7 @@ export function barFigure(rows: ReadonlyArray<Record<string, unknown>>, opts: Ba
     type: 'quantitative' as const,
     title: opts.valueTitle ?? opts.value,
     scale: opts.log ? { type: 'log' as const } : {},
-    ...(opts.log ? { axis: { format: '.0e' } } : {}),
+    ...(opts.log ? { axis: LOG_AXIS } : {}),
   };
   const offset = opts.color !== undefined ? { xOffset: { field: opts.color, type: catType } } : {};
   const tooltip = [
@@ -335,7 +336,7 @@ export function scatterFigure(rows: ReadonlyArray<Record<string, unknown>>, opts
     type: 'quantitative' as const,
     title: title ?? field,
     scale: log ? { type: 'log' as const } : { zero: false },
-    ...(log ? { axis: { format: '.0e' } } : {}),
+    ...(log ? { axis: LOG_AXIS } : {}),
   });
   const nominal = (field: string) => ({ field, type: 'nominal' as const });
   const extra = (opts.tooltip ?? []).filter((f) => f !== opts.color && f !== opts.shape);

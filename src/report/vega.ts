@@ -22,7 +22,7 @@ export const CHART_CONFIG = {
   background: 'white',
   title: { font: CHART_FONT, subtitleFont: CHART_FONT },
   axis: { labelFont: CHART_FONT, titleFont: CHART_FONT },
-  legend: { labelFont: CHART_FONT, titleFont: CHART_FONT },
+  legend: { labelFont: CHART_FONT, titleFont: CHART_FONT, labelLimit: 420 },
   header: { labelFont: CHART_FONT, titleFont: CHART_FONT },
 } as const;
 

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readResults, writeReport } from '../../node/report-writer.js';
+import { isStudyFolder, writeStudyReport } from '../../node/study.js';
 import { buildSweepReport } from '../../report/build.js';
 import { formatNumber } from '../output.js';
 import { progress } from '../progress.js';
@@ -24,21 +25,32 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress display')
     .action(async (dir: string, o: ReportFlags) => {
       const t0 = performance.now();
-      const { runs, traces, manifest } = await readResults(dir);
-      const report = buildSweepReport(runs, traces, manifest, o.title !== undefined ? { title: o.title } : {});
-      const nFigures = report.sections.reduce((s, x) => s + x.figures.length, 0);
       const bar = progress('figures', { quiet: o.quiet });
       const warned = new Set<string>();
+      const writeOpts = {
+        png: o.png,
+        onProgress: (done: number, total: number, id: string) => bar.update(done, total, id),
+        onWarn: (m: string) => {
+          if (warned.has(m)) return;
+          warned.add(m);
+          process.stderr.write(`optlab: warning: chart: ${m}\n`);
+        },
+      };
+      let nFigures: number;
+      let nRuns: number;
       try {
-        await writeReport(report, dir, {
-          png: o.png,
-          onProgress: (done, total, id) => bar.update(done, total, id),
-          onWarn: (m) => {
-            if (warned.has(m)) return;
-            warned.add(m);
-            process.stderr.write(`optlab: warning: chart: ${m}\n`);
-          },
-        });
+        if (isStudyFolder(dir)) {
+          // a folder written by `optlab study`: rebuild the study's own report
+          const r = await writeStudyReport(dir, writeOpts);
+          nFigures = r.figures;
+          nRuns = r.data.runs.length;
+        } else {
+          const { runs, traces, manifest } = await readResults(dir);
+          const report = buildSweepReport(runs, traces, manifest, o.title !== undefined ? { title: o.title } : {});
+          nFigures = report.sections.reduce((s, x) => s + x.figures.length, 0);
+          nRuns = runs.length;
+          await writeReport(report, dir, writeOpts);
+        }
       } finally {
         bar.stop();
       }
@@ -47,7 +59,7 @@ export function register(program: Command): void {
       const seconds = (performance.now() - t0) / 1000;
       process.stdout.write(
         `${html}\n${nFigures} figure${nFigures === 1 ? '' : 's'} (${o.png ? 'SVG and PNG' : 'SVG'}) in ${join(dir, 'figures')}, ` +
-          `${runs.length} runs, report.html ${formatNumber(Number(mb.toFixed(2)))} MB, ${formatNumber(Number(seconds.toFixed(2)))} s\n`,
+          `${nRuns} runs, report.html ${formatNumber(Number(mb.toFixed(2)))} MB, ${formatNumber(Number(seconds.toFixed(2)))} s\n`,
       );
     });
 }

@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress display')
     .action(async (file: string, o: SweepFlags) => {
       const out = o.out ?? defaultOut(file);
-      const display = o.quiet ? silent : process.stderr.isTTY ? new TtyDisplay() : new PlainDisplay();
+      const display = createDisplay(o.quiet);
       const ctl = new AbortController();
       let sigints = 0;
       const onSigint = () => {
@@ -93,10 +93,15 @@ export function register(program: Command): void {
 // ---------------------------------------------------------------------------------------------------------
 // progress display on stderr
 
-interface Display {
+export interface Display {
   event(e: SweepEvent): void;
   log(line: string): void;
   stop(): void;
+}
+
+/** The sweep progress display: live on a terminal, plain lines otherwise, nothing when quiet. */
+export function createDisplay(quiet = false): Display {
+  return quiet ? silent : process.stderr.isTTY ? new TtyDisplay() : new PlainDisplay();
 }
 
 const silent: Display = { event() {}, log() {}, stop() {} };

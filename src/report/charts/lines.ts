@@ -13,6 +13,7 @@
  * `compileToVega`'s `onWarn`). Plot a gap (f − f*, clamped to a small positive floor) rather than f.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { LOG_AXIS } from './axes.js';
 
 export interface LineChartOptions {
   /** Field of the horizontal value (quantitative). */
@@ -45,8 +46,8 @@ function fmt(log: boolean | undefined): string {
 export function lineChartSpec(rows: Array<Record<string, unknown>>, opts: LineChartOptions): TopLevelSpec {
   const xScale = opts.logX ? { type: 'log' as const } : { zero: false };
   const yScale = opts.logY ? { type: 'log' as const } : { zero: false };
-  // Log axes label every tick as 1e-7 rather than a mix of 0.000001 and 1e-7.
-  const logAxis = { format: '.0e' };
+  // Log axes: powers of ten labelled as 1e-7 (not a mix of 0.000001 and 1e-7), other ticks unlabelled.
+  const logAxis = LOG_AXIS;
   const x = {
     field: opts.x,
     type: 'quantitative' as const,

@@ -1,0 +1,119 @@
+import { bestValues, gap, problemKey, summarize } from '../report/aggregate.js';
+import type { RunRow, TraceRow } from '../sweep/results.js';
+
+/** Cost of a run up to a trace point. */
+export interface CostAt {
+  iter: number;
+  passes: number;
+  oracleCalls: number;
+  vectorUpdates: number;
+  seconds: number;
+}
+
+/**
+ * The study's results, indexed for the section builders: runs by group and label, traces by run id, f* per
+ * problem (the best value any run reached on it).
+ */
+export class StudyData {
+  readonly runs: RunRow[];
+  readonly traces: TraceRow[];
+  readonly fStar: Map<string, number>;
+  private readonly traceById = new Map<string, TraceRow[]>();
+
+  constructor(runs: RunRow[], traces: TraceRow[]) {
+    this.runs = runs;
+    this.traces = traces;
+    this.fStar = bestValues(runs, traces);
+    for (const t of traces) {
+      const list = this.traceById.get(t.id);
+      if (list) list.push(t);
+      else this.traceById.set(t.id, [t]);
+    }
+  }
+
+  group(g: string): RunRow[] {
+    return this.runs.filter((r) => r.group === g);
+  }
+
+  /** Runs of one label (all seeds). */
+  label(label: string): RunRow[] {
+    return this.runs.filter((r) => r.label === label);
+  }
+
+  /** Runs matching a predicate. */
+  where(pred: (r: RunRow) => boolean): RunRow[] {
+    return this.runs.filter(pred);
+  }
+
+  traceOf(run: RunRow): TraceRow[] {
+    return this.traceById.get(run.id) ?? [];
+  }
+
+  /** Trace rows of several runs (for a figure). */
+  tracesOf(runs: readonly RunRow[]): TraceRow[] {
+    return runs.flatMap((r) => this.traceOf(r));
+  }
+
+  fStarOf(run: RunRow): number {
+    return this.fStar.get(problemKey(run)) ?? Number.NaN;
+  }
+
+  /** F − f* of a run's final point. */
+  finalGap(run: RunRow): number {
+    return gap(run.result.value, this.fStarOf(run));
+  }
+
+  /** Mean over the runs (seeds) of a per-run number; NaN when none is finite. */
+  mean(runs: readonly RunRow[], get: (r: RunRow) => number | null | undefined): number {
+    return summarize(runs.map(get)).mean;
+  }
+
+  /** Distinct labels of some runs, in order of appearance. */
+  labels(runs: readonly RunRow[]): string[] {
+    return [...new Set(runs.map((r) => r.label))];
+  }
+
+  /** The label whose mean final value is lowest (ties: first), and that mean. */
+  bestLabel(runs: readonly RunRow[]): { label: string; mean: number } {
+    let best = { label: '', mean: Number.POSITIVE_INFINITY };
+    for (const label of this.labels(runs)) {
+      const m = this.mean(
+        runs.filter((r) => r.label === label),
+        (r) => r.result.value,
+      );
+      if (m < best.mean) best = { label, mean: m };
+    }
+    return best;
+  }
+
+  /**
+   * The first trace point at which F − f* ≤ target·(F(x0) − f*) (a relative target), with its cost;
+   * null if the run never got there.
+   */
+  costToTarget(run: RunRow, relTarget: number): CostAt | null {
+    const f = this.fStarOf(run);
+    const trace = this.traceOf(run);
+    if (trace.length === 0 || !Number.isFinite(f)) return null;
+    const f0 = trace[0].value ?? Number.NaN;
+    const threshold = f + relTarget * (f0 - f);
+    for (const t of trace) {
+      if (t.value !== null && t.value <= threshold) {
+        return {
+          iter: t.iter,
+          passes: t.passes,
+          oracleCalls: t.oracleCalls,
+          vectorUpdates: t.vectorUpdates,
+          seconds: t.seconds,
+        };
+      }
+    }
+    return null;
+  }
+
+  /** The trace point at an iteration (or the last one before it). */
+  at(run: RunRow, iter: number): TraceRow | undefined {
+    let found: TraceRow | undefined;
+    for (const t of this.traceOf(run)) if (t.iter <= iter) found = t;
+    return found;
+  }
+}
