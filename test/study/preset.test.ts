@@ -67,3 +67,16 @@ describe("the study's explicit gradient formula", () => {
     assert.equal(firstNaN(rows, 'y = 1'), 710);
   });
 });
+
+describe('examples/', () => {
+  it('every example sweep file is valid', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { readSweep } = await import('../../src/sweep/schema.js');
+    const files = readdirSync('examples').filter((f) => /\.(ya?ml|json)$/.test(f));
+    assert.ok(files.length > 0);
+    for (const f of files) {
+      const spec = readSweep(readFileSync(`examples/${f}`, 'utf8'), `examples/${f}`);
+      assert.ok(expandSweep(spec).length > 0, f);
+    }
+  });
+});
