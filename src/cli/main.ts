@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { OptlabError } from '../errors.js';
 import { VERSION } from '../version.js';
+import * as benchCmd from './commands/bench.js';
 import * as datasets from './commands/datasets.js';
 import * as evalCmd from './commands/eval.js';
 import * as fetchCmd from './commands/fetch.js';
@@ -25,6 +26,7 @@ const COMMANDS: Array<{ register(program: Command): void }> = [
   sweepCmd,
   reportCmd,
   studyCmd,
+  benchCmd,
 ];
 
 export function buildProgram(): Command {

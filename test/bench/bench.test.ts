@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ratios } from '../../src/cli/commands/bench.js';
+import { measure } from '../../src/node/bench.js';
+import { optlab } from '../helpers/cli.js';
+import { dataDir, requireDataFile } from '../helpers/data.js';
+
+describe('bench plumbing (no timing is asserted)', () => {
+  it('measure returns the median and the spread of the repeats, after the warm-up', () => {
+    let calls = 0;
+    const t = measure(() => calls++, 3, 5);
+    assert.equal(calls, 8);
+    assert.equal(t.repeats, 5);
+    assert.ok(t.min <= t.median && t.median <= t.max);
+  });
+
+  it('ratios are optlab time / SciPy time, inverted for throughputs', () => {
+    const r = ratios(
+      { 'value-grad/a9a': { medianMs: 2 }, 'parse/a9a': { mbPerSecond: 200 }, 'lbfgs/a9a': { seconds: 1 } },
+      { 'value-grad/a9a': { medianMs: 1 }, 'parse/a9a': { mbPerSecond: 20 } },
+    );
+    assert.deepEqual(r, { 'value-grad/a9a': 2, 'parse/a9a': 0.1 });
+  });
+
+  it('optlab bench --json prints every a9a entry', { timeout: 300_000 }, (t) => {
+    if (!requireDataFile(t, 'a9a')) return;
+    const r = optlab(['bench', '--json', '--no-study', '--repeats', '4'], { OPTLAB_DATA: dataDir() });
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.ok(j['value-grad/a9a'].medianMs > 0);
+    assert.equal(j['value-grad/a9a'].kernel, 'wasm');
+    assert.ok(j['parse/a9a'].mbPerSecond > 0);
+    assert.ok(j['value-grad-batch16/a9a'].medianUs > 0);
+    assert.ok(j['value-grad-batch128/a9a'].medianUs > 0);
+    assert.ok(j['sgd-epoch/a9a'].medianMs > 0);
+    assert.equal(j['lbfgs/a9a'].reached, true);
+    // L-BFGS from zeros reaches 1e-8 of the minimum in fewer evaluations than SciPy's L-BFGS-B (2303 here)
+    assert.ok(j['lbfgs/a9a'].evaluations < 2300, String(j['lbfgs/a9a'].evaluations));
+  });
+});
