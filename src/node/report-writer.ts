@@ -25,6 +25,7 @@ import type { Report } from '../report/build.js';
 import { type Figure, staticSpec } from '../report/figures.js';
 import { type HtmlSection, renderHtmlPage } from '../report/html.js';
 import { renderSvg } from '../report/vega.js';
+import { traceRows } from '../sweep/execute.js';
 import type { Manifest, RunFile, RunRow, TraceRow } from '../sweep/results.js';
 import { writeFileAtomic } from './atomic.js';
 import { chartFontFiles } from './png.js';
@@ -267,35 +268,9 @@ async function readJsonl(file: string, each: (value: unknown, line: number) => v
   }
 }
 
-/**
- * The trace rows of a run file's trace. `passes` = sampleGradients / n, with n the run's own ratio
- * `counts.sampleGradients / counts.passes` (exact for subsets too), or `dataset.subset ?? dataset.rows`
- * when the run did no gradient work.
- */
+/** The trace rows of a run file's trace (the same rows the sweep writes to trace.jsonl). */
 export function traceRowsOf(run: RunRow, trace: RunFile['trace']): TraceRow[] {
-  const c = run.result.counts;
-  const n =
-    c.passes > 0 && c.sampleGradients > 0
-      ? Math.round(c.sampleGradients / c.passes)
-      : (run.dataset.subset ?? run.dataset.rows);
-  return trace.map((p) => ({
-    id: run.id,
-    label: run.label,
-    ...(run.group !== undefined ? { group: run.group } : {}),
-    method: run.method,
-    dataset: run.dataset.name,
-    seed: run.seed,
-    given: run.given,
-    iter: p.iter,
-    epoch: p.epoch,
-    value: p.value,
-    gradNorm: p.gradNorm,
-    seconds: p.seconds,
-    sampleGradients: p.sampleGradients,
-    oracleCalls: p.oracleCalls,
-    vectorUpdates: p.vectorUpdates,
-    passes: n > 0 ? p.sampleGradients / n : 0,
-  }));
+  return traceRows({ run, trace });
 }
 
 /** Runs sorted by label, dataset, seed (numerically), then id: a stable order for files read from runs/. */

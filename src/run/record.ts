@@ -1,4 +1,5 @@
 import type { RunResult, TracePoint } from './result.js';
+import type { Budgets } from './run.js';
 
 /** The configuration a run records: everything needed to run it again. */
 export interface RunConfig {
@@ -11,14 +12,7 @@ export interface RunConfig {
   subset?: number;
   init: string;
   seed: number;
-  budgets: {
-    maxIter?: number;
-    epochs?: number;
-    maxPasses?: number;
-    timeLimit?: number;
-    tol?: number;
-    traceEvery?: number;
-  };
+  budgets: Budgets;
   version: string;
 }
 

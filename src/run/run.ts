@@ -7,6 +7,9 @@ import { Rng } from './rng.js';
 import { BatchSampler } from './sampler.js';
 import { norm2 } from './vec.js';
 
+/** The fields of `RunOptions` that bound a run (what results record and sweep files spell). */
+export type Budgets = Pick<RunOptions, 'maxIter' | 'epochs' | 'maxPasses' | 'timeLimit' | 'tol' | 'traceEvery'>;
+
 /** Budgets, tolerance, tracing and observers of one run. Every field is optional. */
 export interface RunOptions {
   /** Iterations (= vector updates for full-batch methods; mini-batch steps for stochastic ones). */

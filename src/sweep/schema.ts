@@ -42,14 +42,9 @@ import { LOSS_NAMES, type LossName } from '../objectives/losses.js';
 import { duplicateRuns, effectiveBudgets, formatPoint, gridPoints } from './expand.js';
 
 /** Budgets of a run (the fields of `RunOptions` that bound it), as the sweep file spells them. */
-export interface Budgets {
-  maxIter?: number;
-  epochs?: number;
-  maxPasses?: number;
-  timeLimit?: number;
-  tol?: number;
-  traceEvery?: number;
-}
+export type { Budgets } from '../run/run.js';
+
+import type { Budgets } from '../run/run.js';
 
 /** A per-entry budget override: `null` removes a budget the sweep sets. */
 export type BudgetOverrides = { [K in keyof Budgets]?: number | null };
