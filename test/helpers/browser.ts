@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (never a downloaded browser). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -24,14 +24,10 @@ export interface PageCheck {
   table: string[][];
 }
 
-/**
- * Opens an HTML file in headless Chromium with every request but the file itself blocked, waits until each
- * `div.chart` holds a drawn Vega view, and reports what it saw.
- */
-export async function openReport(file: string, tableCaption = ''): Promise<PageCheck> {
+/** Launches Debian's Chromium headless, offline-minded flags; fails with a clear message when it is missing. */
+export async function launchChromium(): Promise<Browser> {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is required (CI=true or OPTLAB_REQUIRE_BROWSER=1) but missing`);
-  const url = pathToFileURL(file).href;
-  const browser = await chromium.launch({
+  return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -43,37 +39,93 @@ export async function openReport(file: string, tableCaption = ''): Promise<PageC
       '--disable-sync',
     ],
   });
+}
+
+/** A page showing one local file, with what it asked for. */
+export interface OfflinePage {
+  page: Page;
+  /** `file:` URL of the file. */
+  url: string;
+  /** Every URL the page requested (the file itself first). */
+  requests: string[];
+  /** Every URL that was blocked (all but the file). */
+  blocked: string[];
+  /** Console errors and page errors. */
+  errors: string[];
+}
+
+/**
+ * Opens `file` in a new page of `browser` with every request but the file itself blocked, recording requests,
+ * blocked requests and errors, and waits for its `load` event.
+ */
+export async function openOffline(browser: Browser, file: string): Promise<OfflinePage> {
+  const url = pathToFileURL(file).href;
+  const page = await browser.newPage();
+  const requests: string[] = [];
+  const blocked: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.route('**', (route) => {
+    if (route.request().url() === url) return route.continue();
+    blocked.push(route.request().url());
+    return route.abort();
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, url, requests, blocked, errors };
+}
+
+/** Launches Chromium, opens `file` offline (see `openOffline`), runs `check` on it and closes the browser. */
+export async function withOfflinePage<T>(file: string, check: (p: OfflinePage) => Promise<T>): Promise<T> {
+  const browser = await launchChromium();
   try {
-    const page = await browser.newPage();
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    await page.route('**', (route) => (route.request().url() === url ? route.continue() : route.abort()));
-    await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(
-      `[...document.querySelectorAll('div.chart')].every(
-        (el) => el.querySelector('svg.marks, canvas.marks') !== null || el.hasAttribute('data-error'))`,
-      undefined,
-      { timeout: 90_000 },
-    );
-    const charts = await page.$$eval('div.chart', (els) =>
-      els.map((el) => ({
-        id: el.id,
-        drawn: el.querySelector('svg.marks, canvas.marks') !== null,
-        error: el.hasAttribute('data-error'),
-      })),
-    );
+    return await check(await openOffline(browser, file));
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Waits until each `div.chart` holds a drawn Vega view (SVG or canvas marks) or is marked `data-error`. */
+export async function waitForCharts(page: Page, timeout: number): Promise<void> {
+  // A string: the test's tsconfig has no DOM types.
+  await page.waitForFunction(
+    `[...document.querySelectorAll('div.chart')].every(
+      (el) => el.querySelector('svg.marks, canvas.marks') !== null || el.hasAttribute('data-error'))`,
+    undefined,
+    { timeout },
+  );
+}
+
+/** Each `div.chart`: its id, whether Vega marks were drawn, whether it is marked `data-error`, its SVG texts. */
+export async function readCharts(
+  page: Page,
+): Promise<Array<{ id: string; drawn: boolean; error: boolean; texts: string[] }>> {
+  return page.$$eval('div.chart', (els) =>
+    els.map((el) => ({
+      id: el.id,
+      drawn: el.querySelector('svg.marks, canvas.marks') !== null,
+      error: el.hasAttribute('data-error'),
+      texts: [...el.querySelectorAll('svg.marks text')].map((t) => t.textContent ?? ''),
+    })),
+  );
+}
+
+/**
+ * Opens an HTML file in headless Chromium with every request but the file itself blocked, waits until each
+ * `div.chart` holds a drawn Vega view, and reports what it saw.
+ */
+export async function openReport(file: string, tableCaption = ''): Promise<PageCheck> {
+  return withOfflinePage(file, async ({ page, requests, errors }) => {
+    await waitForCharts(page, 90_000);
+    const charts = (await readCharts(page)).map(({ id, drawn, error }) => ({ id, drawn, error }));
     const tables = await page.$$eval('table', (t) => t.length);
     const table = await page.evaluate(`(() => {
       const t = [...document.querySelectorAll('table')].find((x) => (x.querySelector('caption')?.textContent ?? '').startsWith(${JSON.stringify(tableCaption)}));
       return t ? [...t.querySelectorAll('tr')].map((r) => [...r.children].map((c) => c.textContent ?? '')) : [];
     })()`);
     return { charts, requests, errors, tables, table: table as string[][] };
-  } finally {
-    await browser.close();
-  }
+  });
 }

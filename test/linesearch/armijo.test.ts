@@ -2,92 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ARMIJO_DEFAULTS, armijo, validateArmijo } from '../../src/linesearch/armijo.js';
-import type { LineSearchResult, Phi } from '../../src/linesearch/types.js';
-
-/** Wraps φ so that every evaluation is recorded in order. */
-function recorder(phi: Phi): { phi: Phi; calls: { alpha: number; f: number; slope: number }[] } {
-  const calls: { alpha: number; f: number; slope: number }[] = [];
-  return {
-    calls,
-    phi: (alpha) => {
-      const r = phi(alpha);
-      calls.push({ alpha, f: r.f, slope: r.slope });
-      return r;
-    },
-  };
-}
-
-/** φ(α) = (α − 0.3)² − 0.09 = α² − 0.6α: φ(0) = 0, φ'(0) = −0.6, minimizer 0.3. */
-const quad: Phi = (a) => ({ f: (a - 0.3) ** 2 - 0.09, slope: 2 * (a - 0.3) });
-
-/** Rosenbrock F(x) = Σ 100(x_{i+1} − x_i²)² + (1 − x_i)², its gradient written into g. */
-function rosenbrock(x: Float64Array, g: Float64Array): number {
-  g.fill(0);
-  let f = 0;
-  for (let i = 0; i + 1 < x.length; i++) {
-    const t = x[i + 1] - x[i] * x[i];
-    const s = 1 - x[i];
-    f += 100 * t * t + s * s;
-    g[i] += -400 * x[i] * t - 2 * s;
-    g[i + 1] += 200 * t;
-  }
-  return f;
-}
-
-/**
- * φ along d from x0 the way a method builds it: the trial point and its gradient live in the caller's buffers,
- * so after the search `g` holds ∇F at the last evaluated point, which must be the accepted one.
- */
-function lineOf(x0: Float64Array, d: Float64Array) {
-  const x = new Float64Array(x0.length);
-  const g = new Float64Array(x0.length);
-  const phi: Phi = (alpha) => {
-    for (let i = 0; i < x.length; i++) x[i] = x0[i] + alpha * d[i];
-    const f = rosenbrock(x, g);
-    let slope = 0;
-    for (let i = 0; i < x.length; i++) slope += g[i] * d[i];
-    return { f, slope };
-  };
-  return { phi, x, g };
-}
-
-/** Rosenbrock from (−1.2, 1) along the steepest-descent direction −∇F = (215.6, 88). */
-function rosenbrockSteepest() {
-  const x0 = Float64Array.of(-1.2, 1);
-  const g0 = new Float64Array(2);
-  const f0 = rosenbrock(x0, g0);
-  const d = Float64Array.from(g0, (v) => -v);
-  return { x0, d, f0, slope0: -(g0[0] * g0[0] + g0[1] * g0[1]), ...lineOf(x0, d) };
-}
-
-/** Moré & Thuente (1994) function 1, φ(α) = −α/(α² + β). */
-const mt1 =
-  (b: number): Phi =>
-  (a) => ({ f: -a / (a * a + b), slope: (a * a - b) / (a * a + b) ** 2 });
-
-/** Moré & Thuente (1994) functions 4–6, γ(β₁)√((1 − α)² + β₂²) + γ(β₂)√(α² + β₁²), γ(β) = √(1 + β²) − β. */
-function mt456(b1: number, b2: number): Phi {
-  const gam = (b: number) => Math.sqrt(1 + b * b) - b;
-  const g1 = gam(b1);
-  const g2 = gam(b2);
-  return (a) => {
-    const r1 = Math.sqrt((1 - a) ** 2 + b2 * b2);
-    const r2 = Math.sqrt(a * a + b1 * b1);
-    return { f: g1 * r1 + g2 * r2, slope: (g1 * (a - 1)) / r1 + (g2 * a) / r2 };
-  };
-}
-
-function assertOk(r: LineSearchResult): asserts r is Extract<LineSearchResult, { ok: true }> {
-  assert.equal(r.ok, true, r.ok ? '' : `${r.reason}: ${r.message}`);
-}
-
-function assertFail(r: LineSearchResult, reason: string, evals: number) {
-  assert.equal(r.ok, false);
-  if (r.ok) return;
-  assert.equal(r.reason, reason, r.message);
-  assert.equal(r.evals, evals);
-  assert.ok(r.message.length > 0);
-}
+import type { Phi } from '../../src/linesearch/types.js';
+import {
+  assertFail,
+  assertOk,
+  mt1,
+  mt456,
+  nanBeyond,
+  quad,
+  recorder,
+  rosenbrock,
+  rosenbrockLine,
+} from './functions.js';
 
 /**
  * Runs the search through a recorder and checks what every accepted Armijo step must satisfy: the last
@@ -191,11 +117,6 @@ describe('armijo: hand-counted quadratics', () => {
 });
 
 describe('armijo: non-finite values', () => {
-  const nanBeyond =
-    (t: number, inner: Phi): Phi =>
-    (a) =>
-      a > t ? { f: Number.NaN, slope: Number.NaN } : inner(a);
-
   it('phi NaN for a > 0.5 still succeeds with a <= 0.5 and never accepts a NaN', () => {
     const { r, calls } = searchAndCheck(nanBeyond(0.5, quad), 0, -0.6);
     assertOk(r);
@@ -280,7 +201,7 @@ describe('armijo: named failures', () => {
 });
 
 describe('armijo: accepted steps on a table of functions', () => {
-  const rosen = rosenbrockSteepest();
+  const rosen = rosenbrockLine(Float64Array.of(-1.2, 1)); // along −∇F(−1.2, 1) = (215.6, 88)
   const cases: { name: string; phi: Phi; f0: number; slope0: number; opts: object }[] = [
     { name: 'quadratic', phi: quad, f0: 0, slope0: -0.6, opts: {} },
     {
@@ -290,7 +211,7 @@ describe('armijo: accepted steps on a table of functions', () => {
       slope0: -2,
       opts: {},
     },
-    { name: 'More-Thuente 1, alpha0 = 1000', phi: mt1(2), f0: 0, slope0: -0.5, opts: { alpha0: 1000, c1: 1e-3 } },
+    { name: 'More-Thuente 1, alpha0 = 1000', phi: mt1, f0: 0, slope0: -0.5, opts: { alpha0: 1000, c1: 1e-3 } },
     {
       name: 'More-Thuente 4, alpha0 = 10',
       phi: mt456(0.001, 0.001),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { LineSearchResult, Phi } from '../../src/linesearch/types.js';
+import type { Phi } from '../../src/linesearch/types.js';
 import {
   cubicMinimizer,
   extrapolate,
@@ -11,108 +11,19 @@ import {
   type WolfeOptions,
   zoomTrial,
 } from '../../src/linesearch/wolfe.js';
-
-/** Wraps φ so that every evaluation is recorded in order. */
-function recorder(phi: Phi): { phi: Phi; calls: { alpha: number; f: number; slope: number }[] } {
-  const calls: { alpha: number; f: number; slope: number }[] = [];
-  return {
-    calls,
-    phi: (alpha) => {
-      const r = phi(alpha);
-      calls.push({ alpha, f: r.f, slope: r.slope });
-      return r;
-    },
-  };
-}
-
-/** φ(α) = (α − 0.3)² − 0.09 = α² − 0.6α: φ(0) = 0, φ'(0) = −0.6, minimizer 0.3. */
-const quad: Phi = (a) => ({ f: (a - 0.3) ** 2 - 0.09, slope: 2 * (a - 0.3) });
-
-// The test functions of Moré & Thuente, "Line search algorithms with guaranteed sufficient decrease",
-// ACM TOMS 20(3), 1994, §6.
-/** Function 1: φ(α) = −α/(α² + β), β = 2. Minimizer √2. */
-const mt1: Phi = (a) => ({ f: -a / (a * a + 2), slope: (a * a - 2) / (a * a + 2) ** 2 });
-/** Function 2: φ(α) = (α + β)⁵ − 2(α + β)⁴, β = 0.004. Minimizer 1.596, φ'(0) ≈ −5.1e-7. */
-const mt2: Phi = (a) => {
-  const t = a + 0.004;
-  return { f: t ** 5 - 2 * t ** 4, slope: 5 * t ** 4 - 8 * t ** 3 };
-};
-/** Function 3: φ₀(α) + 2(1 − β)/(lπ) sin(lπα/2), β = 0.01, l = 39; φ₀ is |α − 1| with a smoothed kink. */
-const mt3: Phi = (a) => {
-  const b = 0.01;
-  const l = 39;
-  let f0: number;
-  let g0: number;
-  if (a <= 1 - b) {
-    f0 = 1 - a;
-    g0 = -1;
-  } else if (a >= 1 + b) {
-    f0 = a - 1;
-    g0 = 1;
-  } else {
-    f0 = (a - 1) ** 2 / (2 * b) + b / 2;
-    g0 = (a - 1) / b;
-  }
-  const w = (l * Math.PI) / 2;
-  return { f: f0 + ((2 * (1 - b)) / (l * Math.PI)) * Math.sin(w * a), slope: g0 + (1 - b) * Math.cos(w * a) };
-};
-/** Functions 4–6: γ(β₁)√((1 − α)² + β₂²) + γ(β₂)√(α² + β₁²), γ(β) = √(1 + β²) − β. */
-function mt456(b1: number, b2: number): Phi {
-  const gam = (b: number) => Math.sqrt(1 + b * b) - b;
-  const g1 = gam(b1);
-  const g2 = gam(b2);
-  return (a) => {
-    const r1 = Math.sqrt((1 - a) ** 2 + b2 * b2);
-    const r2 = Math.sqrt(a * a + b1 * b1);
-    return { f: g1 * r1 + g2 * r2, slope: (g1 * (a - 1)) / r1 + (g2 * a) / r2 };
-  };
-}
-
-/** Rosenbrock F(x) = Σ 100(x_{i+1} − x_i²)² + (1 − x_i)², its gradient written into g. */
-function rosenbrock(x: Float64Array, g: Float64Array): number {
-  g.fill(0);
-  let f = 0;
-  for (let i = 0; i + 1 < x.length; i++) {
-    const t = x[i + 1] - x[i] * x[i];
-    const s = 1 - x[i];
-    f += 100 * t * t + s * s;
-    g[i] += -400 * x[i] * t - 2 * s;
-    g[i + 1] += 200 * t;
-  }
-  return f;
-}
-
-/** φ along −∇F from x0, built the way a method builds it: trial point and gradient in the caller's buffers. */
-function rosenbrockLine(x0: Float64Array) {
-  const n = x0.length;
-  const g0 = new Float64Array(n);
-  const f0 = rosenbrock(x0, g0);
-  const d = Float64Array.from(g0, (v) => -v);
-  let slope0 = 0;
-  for (let i = 0; i < n; i++) slope0 += g0[i] * d[i];
-  const x = new Float64Array(n);
-  const g = new Float64Array(n);
-  const phi: Phi = (alpha) => {
-    for (let i = 0; i < n; i++) x[i] = x0[i] + alpha * d[i];
-    const f = rosenbrock(x, g);
-    let slope = 0;
-    for (let i = 0; i < n; i++) slope += g[i] * d[i];
-    return { f, slope };
-  };
-  return { x0, d, f0, slope0, phi, x, g };
-}
-
-function assertOk(r: LineSearchResult): asserts r is Extract<LineSearchResult, { ok: true }> {
-  assert.equal(r.ok, true, r.ok ? '' : `${r.reason}: ${r.message}`);
-}
-
-function assertFail(r: LineSearchResult, reason: string, evals: number) {
-  assert.equal(r.ok, false);
-  if (r.ok) return;
-  assert.equal(r.reason, reason, r.message);
-  assert.equal(r.evals, evals);
-  assert.ok(r.message.length > 0);
-}
+import {
+  assertFail,
+  assertOk,
+  mt1,
+  mt2,
+  mt3,
+  mt456,
+  nanBeyond,
+  quad,
+  recorder,
+  rosenbrock,
+  rosenbrockLine,
+} from './functions.js';
 
 /** Both strong Wolfe conditions, N&W eq. 3.7, checked on given numbers. */
 function assertStrongWolfe(
@@ -202,11 +113,6 @@ describe('strongWolfe: hand-counted quadratics', () => {
 });
 
 describe('strongWolfe: non-finite values', () => {
-  const nanBeyond =
-    (t: number, inner: Phi): Phi =>
-    (a) =>
-      a > t ? { f: Number.NaN, slope: Number.NaN } : inner(a);
-
   it('phi NaN for a > 0.5 (c2 = 0.9): NaN at 1 closes the bracket, bisection gives 0.5, accepted: 2 evals', () => {
     const { r, calls } = searchAndCheck(nanBeyond(0.5, quad), 0, -0.6);
     assertOk(r);

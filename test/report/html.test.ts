@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { correlationMatrix } from '../../src/data/correlation.js';
 import { fromDense } from '../../src/data/csr.js';
 import { OptlabError } from '../../src/errors.js';
@@ -13,13 +11,7 @@ import { loadInlineScripts } from '../../src/node/scripts.js';
 import { correlationHeatmapSpec } from '../../src/report/charts/heatmap.js';
 import { lineChartSpec } from '../../src/report/charts/lines.js';
 import { escapeInlineScript, htmlTable, inlineJson, renderHtmlPage } from '../../src/report/html.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const browserRequired = process.env.CI === 'true' || process.env.OPTLAB_REQUIRE_BROWSER === '1';
-const skipBrowser =
-  !existsSync(CHROMIUM) && !browserRequired
-    ? `${CHROMIUM} not found: browser test skipped (set CI=true or OPTLAB_REQUIRE_BROWSER=1 to make this a failure)`
-    : false;
+import { skipWithoutBrowser, withOfflinePage } from '../helpers/browser.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'optlab-html-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -148,43 +140,14 @@ describe('html helpers (no browser)', () => {
 
 describe('html report in headless Chromium', () => {
   it('renders both charts offline: no request but the file, no console error, actions without the editor', {
-    skip: skipBrowser,
+    skip: skipWithoutBrowser,
     timeout: 90_000,
   }, async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is required (CI=true or OPTLAB_REQUIRE_BROWSER=1) but missing`);
     const file = join(dir, 'report.html');
     writeFileAtomic(file, twoChartPage());
-    const url = pathToFileURL(file).href;
     assert.ok(readFileSync(file).length > 500_000, 'vega should be inlined');
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    try {
-      const page = await browser.newPage();
-      const requests: string[] = [];
-      const blocked: string[] = [];
-      const errors: string[] = [];
-      page.on('request', (r) => requests.push(r.url()));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      await page.route('**', (route) => {
-        if (route.request().url() === url) return route.continue();
-        blocked.push(route.request().url());
-        return route.abort();
-      });
-      await page.goto(url, { waitUntil: 'load' });
+    await withOfflinePage(file, async ({ page, url, requests, blocked, errors }) => {
       // A string: the test's tsconfig has no DOM types. The boot script marks each container data-rendered
       // once vegaEmbed has resolved (after the view ran and the actions menu was added), or data-error.
       await page.waitForFunction(
@@ -223,8 +186,6 @@ describe('html report in headless Chromium', () => {
       // The table survived the nasty cell (escaped, not parsed as markup).
       const cells = await page.$$eval('table td', (tds) => tds.map((td) => td.textContent));
       assert.ok(cells.includes(NASTY));
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

@@ -12,21 +12,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { InputError, OptlabError } from '../../src/errors.js';
 import { decodePng, pngHasInk, pngInkCount, svgToPng } from '../../src/node/png.js';
 import { readResults, writeReport } from '../../src/node/report-writer.js';
 import { buildSweepReport, type Report } from '../../src/report/build.js';
 import type { Manifest, RunFile, RunRow, TraceRow } from '../../src/sweep/results.js';
+import { readCharts, skipWithoutBrowser, waitForCharts, withOfflinePage } from '../helpers/browser.js';
 import { optlab } from '../helpers/cli.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const browserRequired = process.env.CI === 'true' || process.env.OPTLAB_REQUIRE_BROWSER === '1';
-const skipBrowser =
-  !existsSync(CHROMIUM) && !browserRequired
-    ? `${CHROMIUM} not found: browser test skipped (set CI=true or OPTLAB_REQUIRE_BROWSER=1 to make this a failure)`
-    : false;
 
 const root = mkdtempSync(join(tmpdir(), 'optlab-report-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -306,48 +298,12 @@ describe('writeReport', () => {
   });
 
   it('renders every chart in headless Chromium with no request but the file and no error', {
-    skip: skipBrowser,
+    skip: skipWithoutBrowser,
     timeout: 90_000,
   }, async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is required (CI=true or OPTLAB_REQUIRE_BROWSER=1) but missing`);
-    const url = pathToFileURL(join(dir, 'report.html')).href;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    try {
-      const page = await browser.newPage();
-      const requests: string[] = [];
-      const errors: string[] = [];
-      page.on('request', (r) => requests.push(r.url()));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      await page.route('**', (route) => (route.request().url() === url ? route.continue() : route.abort()));
-      await page.goto(url, { waitUntil: 'load' });
-      await page.waitForFunction(
-        `[...document.querySelectorAll('div.chart')].every(
-          (el) => el.querySelector('svg.marks, canvas.marks') !== null || el.hasAttribute('data-error'))`,
-        undefined,
-        { timeout: 60_000 },
-      );
-      const charts = await page.$$eval('div.chart', (els) =>
-        els.map((el) => ({
-          id: el.id,
-          drawn: el.querySelector('svg.marks, canvas.marks') !== null,
-          error: el.hasAttribute('data-error'),
-          texts: [...el.querySelectorAll('svg.marks text')].map((t) => t.textContent ?? ''),
-        })),
-      );
+    await withOfflinePage(join(dir, 'report.html'), async ({ page, url, requests, errors }) => {
+      await waitForCharts(page, 60_000);
+      const charts = await readCharts(page);
       const ids = report.sections.flatMap((s) => s.figures.map((f) => f.id));
       assert.equal(charts.length, ids.length);
       assert.deepEqual(
@@ -359,9 +315,7 @@ describe('writeReport', () => {
       assert.equal(tables, 3 + 2 + 1);
       assert.deepEqual(requests, [url]);
       assert.deepEqual(errors, []);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });
 
