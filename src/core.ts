@@ -3,11 +3,14 @@
  * (`optlab` itself re-exports all of this plus the Node edge: files, cache, downloads.)
  */
 export { type Csr, fromDense, headRows, makeCsr, matTVec, matVec, nnz } from './data/csr.js';
+export { concatChunks, decodeCsrBinary, encodeCsrBinary, isCsrBinary } from './data/csr-binary.js';
 export type { Dataset } from './data/dataset.js';
 export { applyLabelMap, encodeLabels, type LabelEncoding, type LabelMap } from './data/labels.js';
 export { type LibsvmOptions, LibsvmParser, type ParsedLibsvm, parseLibsvm } from './data/libsvm.js';
+export { libsvmChunks } from './data/libsvm-chunks.js';
 export { DATASET_NAMES, type DatasetName, type DatasetSpec, REGISTRY } from './data/registry.js';
 export { type DataStats, dataStats } from './data/stats.js';
+export { type SynthOptions, type SynthResult, synthesize } from './data/synth.js';
 export { InputError, OptlabError } from './errors.js';
 export { armijo, strongWolfe } from './linesearch/index.js';
 export {

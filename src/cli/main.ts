@@ -11,8 +11,10 @@ import * as inspect from './commands/inspect.js';
 import * as methodsCmd from './commands/methods.js';
 import * as reportCmd from './commands/report.js';
 import * as runCmd from './commands/run.js';
+import * as serveCmd from './commands/serve.js';
 import * as studyCmd from './commands/study.js';
 import * as sweepCmd from './commands/sweep.js';
+import * as synthCmd from './commands/synth.js';
 
 /** Every command module registers itself on the program; the CLI only parses, calls the library and prints. */
 const COMMANDS: Array<{ register(program: Command): void }> = [
@@ -27,6 +29,8 @@ const COMMANDS: Array<{ register(program: Command): void }> = [
   reportCmd,
   studyCmd,
   benchCmd,
+  serveCmd,
+  synthCmd,
 ];
 
 export function buildProgram(): Command {

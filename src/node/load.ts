@@ -20,6 +20,9 @@ export interface LoadOptions {
   /** Called while a registry dataset downloads; downloading is allowed unless `download` is false. */
   onDownload?: DownloadProgress;
   download?: boolean;
+  /** Use the binary CSR cache of parsed files (default true; see {@link readLibsvmFile}). */
+  cache?: boolean;
+  /** Environment for OPTLAB_DATA, XDG_CACHE_HOME and OPTLAB_NO_CSR_CACHE (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -66,6 +69,8 @@ export async function loadDataset(spec: string, opts: LoadOptions = {}): Promise
     displayName: where.from === 'file' ? spec : where.path,
     features,
     onWarning: opts.onWarning,
+    cache: opts.cache,
+    env: opts.env,
   });
   if (reg && where.path.endsWith(reg.name) && read.sha256 !== reg.sha256) {
     throw new OptlabError(
@@ -103,6 +108,8 @@ export async function loadTestSet(
   const read = await readLibsvmFile(where.path, {
     displayName: where.from === 'file' ? spec : where.path,
     onWarning: opts.onWarning,
+    cache: opts.cache,
+    env: opts.env,
   });
   const d = Math.max(train.X.cols, read.X.cols);
   const y = applyLabelMap(read.labels, train.labelMap, spec);

@@ -1,0 +1,69 @@
+/**
+ * The chart's rows from the runs' traces: x = iterations, passes over the data (sampleGradients / n) or
+ * seconds inside the method; y = F(x), F(x) − F_best or the gradient norm, where F_best is the lowest
+ * value any run reached so far. A log axis cannot show values ≤ 0, so such points are left out (the best
+ * run's point at F_best itself, for one); non-finite values too. Long traces are thinned for drawing (the
+ * exports keep every point). DOM-free.
+ */
+import type { TracePoint } from '../../src/run/result.js';
+import type { XAxis, YAxis } from './config.js';
+
+export interface Series {
+  label: string;
+  trace: TracePoint[];
+  /** Rows of the objective. */
+  n: number;
+}
+
+export interface ChartRow {
+  run: string;
+  x: number;
+  y: number;
+}
+
+export const X_TITLES: Record<XAxis, string> = {
+  iter: 'iterations',
+  passes: 'passes over the data',
+  seconds: 'seconds (inside the method)',
+};
+
+export const Y_TITLES: Record<YAxis, string> = {
+  value: 'F(x)',
+  gap: 'F(x) − F_best',
+  gradNorm: 'gradient norm',
+};
+
+/** The lowest finite value over every trace (NaN when there is none). */
+export function bestValue(series: Series[]): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (const s of series) for (const p of s.trace) if (p.value < best) best = p.value;
+  return Number.isFinite(best) ? best : Number.NaN;
+}
+
+/** Points drawn per run at most: a chart is a few hundred pixels wide, and redrawing stays cheap. */
+export const MAX_POINTS = 300;
+
+/**
+ * The rows to draw. A run with more than `maxPoints` drawable points is thinned to `maxPoints` of them,
+ * evenly spaced in the trace, always keeping its first and last point.
+ */
+export function chartRows(series: Series[], x: XAxis, y: YAxis, log: boolean, maxPoints = MAX_POINTS): ChartRow[] {
+  const best = bestValue(series);
+  const rows: ChartRow[] = [];
+  for (const s of series) {
+    const mine: ChartRow[] = [];
+    for (const p of s.trace) {
+      const xv = x === 'iter' ? p.iter : x === 'passes' ? p.sampleGradients / s.n : p.seconds;
+      const yv = y === 'value' ? p.value : y === 'gap' ? p.value - best : p.gradNorm;
+      if (!Number.isFinite(xv) || !Number.isFinite(yv)) continue;
+      if (log && yv <= 0) continue;
+      mine.push({ run: s.label, x: xv, y: yv });
+    }
+    if (mine.length <= maxPoints) for (const r of mine) rows.push(r);
+    else {
+      const last = mine.length - 1;
+      for (let k = 0; k < maxPoints; k++) rows.push(mine[Math.round((k * last) / (maxPoints - 1))]);
+    }
+  }
+  return rows;
+}
