@@ -25,6 +25,7 @@ export type { Method, StepOutcome } from './methods/types.js';
 export { l1Norm, softThreshold, sparsity } from './objectives/l1.js';
 export { LOSSES, type LossName, logistic, type MarginLoss, sigmoidLsq } from './objectives/losses.js';
 export { Objective, type ObjectiveSpec, type RowBatch } from './objectives/objective.js';
+export { ParallelObjective, type ParallelObjectiveOptions, planShards, shareProblem } from './objectives/parallel.js';
 export type { Problem } from './objectives/problem.js';
 export { accuracy, type MethodConfig, minimize, minimizeAsync, prepare } from './run/minimize.js';
 export { type Counts, Oracle } from './run/oracle.js';

@@ -199,3 +199,87 @@ export function benchPython(
     throw new OptlabError(`bench_scipy.py printed no JSON: ${r.stdout.slice(0, 200)}`);
   }
 }
+
+export interface ScalingOptions {
+  /** Row counts (default 1e5 and 1e6; 1e7 writes a ~1.8 GB file). */
+  rows: number[];
+  features?: number;
+  nnzPerRow?: number;
+  /** Thread counts of the value+gradient entries (default 1 and 2). */
+  threads?: number[];
+  repeats?: number;
+  onEntry?: (name: string, entry: BenchEntry) => void;
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * Scaling entries on synthetic data (`optlab synth`'s generator: binary, 1000 features, 30 non-zeros per
+ * row): LIBSVM parse throughput from a file (CSR cache off), value + gradient time per million non-zeros on
+ * 1 and 2 threads, and memory per non-zero; each should stay flat from 10⁵ to 10⁷ rows.
+ */
+export async function benchScaling(o: ScalingOptions): Promise<Record<string, BenchEntry>> {
+  const { synthesize } = await import('../data/synth.js');
+  const { libsvmChunks } = await import('../data/libsvm-chunks.js');
+  const { writeChunksAtomic } = await import('./csr-cache.js');
+  const { readLibsvmFile } = await import('./read-libsvm.js');
+  const { createParallelObjective } = await import('./parallel-objective.js');
+  const features = o.features ?? 1000;
+  const k = o.nnzPerRow ?? 30;
+  const threads = o.threads ?? [1, 2];
+  const out: Record<string, BenchEntry> = {};
+  const add = (name: string, e: BenchEntry) => {
+    out[name] = e;
+    o.onEntry?.(name, e);
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'optlab-bench-scale-'));
+  try {
+    for (const rows of o.rows) {
+      const tag = rows.toExponential(0).replace('+', '');
+      const file = join(dir, `synth-${tag}.svm`);
+      {
+        const s = synthesize({ rows, features, nnzPerRow: k, seed: 1 });
+        writeChunksAtomic(file, libsvmChunks(s.X, s.labels));
+      }
+      const rssBefore = process.memoryUsage().rss;
+      const t = performance.now();
+      const read = await readLibsvmFile(file, { cache: false });
+      const seconds = (performance.now() - t) / 1000;
+      const nz = read.X.rowPtr[read.X.rows];
+      const rssHeld = process.memoryUsage().rss - rssBefore;
+      add(`scale-parse/${tag}`, {
+        mbPerSecond: read.bytes / 1e6 / seconds,
+        seconds,
+        bytes: read.bytes,
+        rows,
+        nnz: nz,
+        bytesPerNnzHeld: rssHeld / nz,
+      });
+      const { y } = encodeLabels(read.labels, '01', file);
+      for (const th of threads) {
+        const obj =
+          th === 1
+            ? new Objective(read.X, y, { loss: 'sigmoid-lsq' })
+            : await createParallelObjective(read.X, y, { loss: 'sigmoid-lsq' }, { threads: th, minNnzPerThread: 0 });
+        try {
+          const x = Float64Array.from({ length: features }, (_, j) => Math.sin(j) * 0.01);
+          const g = new Float64Array(features);
+          const tm = measure(() => obj.valueGrad(x, g), 2, o.repeats ?? (rows >= 5e6 ? 5 : 15));
+          add(`scale-value-grad/${tag}/${th}t`, {
+            medianMs: tm.median,
+            msPerMillionNnz: tm.median / (nz / 1e6),
+            threads: 'threads' in obj ? (obj as { threads: number }).threads : 1,
+            rssMb: process.memoryUsage().rss / MB,
+            timing: tm,
+          });
+        } finally {
+          if ('close' in obj) await (obj as { close(): Promise<void> }).close();
+        }
+      }
+      rmSync(file, { force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}

@@ -38,3 +38,15 @@ describe('bench plumbing (no timing is asserted)', () => {
     assert.ok(j['lbfgs/a9a'].evaluations < 2300, String(j['lbfgs/a9a'].evaluations));
   });
 });
+
+describe('bench scaling entries (no timing is asserted)', () => {
+  it('parse, value+gradient on 1 and 2 threads, memory per non-zero', { timeout: 300_000 }, async () => {
+    const { benchScaling } = await import('../../src/node/bench.js');
+    const e = await benchScaling({ rows: [20000], features: 200, nnzPerRow: 10, repeats: 3 });
+    assert.deepEqual(Object.keys(e).sort(), ['scale-parse/2e4', 'scale-value-grad/2e4/1t', 'scale-value-grad/2e4/2t']);
+    assert.equal(e['scale-parse/2e4'].nnz, 200000);
+    assert.ok((e['scale-parse/2e4'].mbPerSecond as number) > 0);
+    assert.equal(e['scale-value-grad/2e4/2t'].threads, 2);
+    assert.ok((e['scale-value-grad/2e4/1t'].msPerMillionNnz as number) > 0);
+  });
+});

@@ -213,3 +213,17 @@ describe('optlab gradcheck', () => {
     }
   });
 });
+
+describe('optlab run --threads', () => {
+  it('splits full-data evaluations across threads with the same result to rounding', (t) => {
+    if (!requireDataFile(t, 'a9a')) return;
+    const args = ['run', '--data', 'a9a', '--method', 'lbfgs', '--max-iter', '5', '--json'];
+    const one = JSON.parse(optlab(args, { OPTLAB_DATA: dataDir() }).stdout);
+    const r = optlab([...args.slice(0, -1), '--threads', '2'], { OPTLAB_DATA: dataDir() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /on 2 threads/);
+    const two = JSON.parse(optlab([...args, '--threads', '2'], { OPTLAB_DATA: dataDir() }).stdout);
+    assert.equal(two.result.iterations, one.result.iterations);
+    assert.ok(Math.abs(two.result.value - one.result.value) <= 1e-12 * one.result.value);
+  });
+});

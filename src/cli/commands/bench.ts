@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { isDatasetName } from '../../data/registry.js';
 import { OptlabError } from '../../errors.js';
-import { type BenchEntry, benchA9a, benchPython, type Timing } from '../../node/bench.js';
+import { type BenchEntry, benchA9a, benchPython, benchScaling, type Timing } from '../../node/bench.js';
 import { resolveData } from '../../node/load.js';
 import { formatNumber, textTable, toJson } from '../output.js';
 import { positiveInt } from '../parse.js';
 
 interface BenchFlags {
   data: string;
+  scaling?: boolean;
+  scaleRows: string;
   json?: boolean;
   comparePython?: boolean;
   repeats: number;
@@ -47,6 +49,11 @@ export function register(program: Command): void {
     .option('--compare-python', 'also time SciPy equivalents (python3 with numpy and scipy) and print ratios')
     .option('--repeats <r>', 'repeats of the fast entries', positiveInt, 100)
     .option('--no-study', 'skip the whole-study entry (about 20 s)')
+    .option(
+      '--scaling',
+      'also the scaling entries on synthetic data (parse, value+gradient on 1 and 2 threads, memory)',
+    )
+    .option('--scale-rows <list>', 'row counts of the scaling entries (1e7 writes a 1.8 GB file)', '1e5,1e6')
     .action(async (o: BenchFlags) => {
       const where = await resolveData(o.data);
       const name = isDatasetName(o.data) ? o.data : 'data';
@@ -64,6 +71,22 @@ export function register(program: Command): void {
           log(`bench: ${n}: ${k} ${formatNumber(Number(v.toPrecision(4)))}`);
         },
       });
+      if (o.scaling) {
+        const rows = o.scaleRows.split(',').map((v) => Number(v.trim()));
+        if (rows.some((r) => !Number.isInteger(r) || r < 1)) {
+          throw new OptlabError(`--scale-rows takes positive integers such as 1e5,1e6; got '${o.scaleRows}'`);
+        }
+        Object.assign(
+          ours,
+          await benchScaling({
+            rows,
+            onEntry: (n, e) => {
+              const [k, v] = headline(e);
+              log(`bench: ${n}: ${k} ${formatNumber(Number(v.toPrecision(4)))}`);
+            },
+          }),
+        );
+      }
       let python: Record<string, BenchEntry> | undefined;
       let ratio: Record<string, number> | undefined;
       let pythonReason: string | undefined;
