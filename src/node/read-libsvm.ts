@@ -157,6 +157,7 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
       return fromDecoded(f, name, parserOpts.features, { sha256: f.sha256, bytes: f.bytes, source: 'csr-file' });
     }
     const size = (await handle.stat()).size;
+    if (!gzip) parser.reserve(size);
     if ((cache ?? true) && csrCacheEnabled(env) && size >= (cacheMinBytes ?? CSR_CACHE_MIN_BYTES)) {
       const whole = await hashHandle(handle);
       keyed = whole.sha256;
