@@ -2,8 +2,9 @@ import type { RowBatch } from '../objectives/objective.js';
 import type { Oracle } from '../run/oracle.js';
 import { dot, sub } from '../run/vec.js';
 import type { Curvature } from './curvature.js';
+import { FullBatchMethod } from './full-batch.js';
 import { moveAlong, type StepRule } from './step-rule.js';
-import { type Method, STEP_OK, type StepOutcome } from './types.js';
+import { STEP_OK, type StepOutcome } from './types.js';
 
 /**
  * Full-batch descent x₊ = x + α d with d = −H∇f(x): gradient descent (H = I), BFGS (dense H) and L-BFGS
@@ -15,17 +16,11 @@ import { type Method, STEP_OK, type StepOutcome } from './types.js';
  * Safeguards: if −H∇f is not a descent direction (gᵀd ≥ 0, possible after rounding), or the line search
  * fails along it while pairs are stored, the memory is reset and the step retried along −∇f once.
  */
-export class Descent implements Method {
-  readonly stochastic = false;
+export class Descent extends FullBatchMethod {
   readonly handlesL1 = false;
-  x: Float64Array;
-  private g: Float64Array;
-  private xNew: Float64Array;
-  private gNew: Float64Array;
   private readonly dir: Float64Array;
   private readonly s: Float64Array;
   private readonly y: Float64Array;
-  private f = Number.NaN;
   readonly curvature: Curvature;
   readonly rule: StepRule;
   /** Step length accepted at the last iteration. */
@@ -34,24 +29,12 @@ export class Descent implements Method {
   resets = 0;
 
   constructor(d: number, curvature: Curvature, rule: StepRule) {
-    this.x = new Float64Array(d);
-    this.g = new Float64Array(d);
-    this.xNew = new Float64Array(d);
-    this.gNew = new Float64Array(d);
+    super(d);
     this.dir = new Float64Array(d);
     this.s = new Float64Array(d);
     this.y = new Float64Array(d);
     this.curvature = curvature;
     this.rule = rule;
-  }
-
-  init(x0: Float64Array, oracle: Oracle): void {
-    this.x.set(x0);
-    this.f = oracle.valueGrad(this.x, this.g);
-  }
-
-  known(): { f: number; g: Float64Array } {
-    return { f: this.f, g: this.g };
   }
 
   step(oracle: Oracle, batch?: RowBatch): StepOutcome {
@@ -73,11 +56,8 @@ export class Descent implements Method {
     sub(this.s, this.xNew, this.x);
     sub(this.y, this.gNew, this.g);
     curvature.update(this.s, this.y);
-    [this.x, this.xNew] = [this.xNew, this.x];
-    [this.g, this.gNew] = [this.gNew, this.g];
-    this.f = moved.f;
     this.lastAlpha = moved.alpha;
-    oracle.moved();
+    this.accept(moved.f, oracle);
     return STEP_OK;
   }
 }

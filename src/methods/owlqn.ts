@@ -3,7 +3,8 @@ import { l1Norm } from '../objectives/l1.js';
 import type { Oracle } from '../run/oracle.js';
 import { dot, norm2, sub } from '../run/vec.js';
 import { Lbfgs } from './curvature.js';
-import { type Method, STEP_OK, type StepOutcome } from './types.js';
+import { FullBatchMethod } from './full-batch.js';
+import { STEP_OK, type StepOutcome } from './types.js';
 
 /**
  * Pseudo-gradient of F = f + λ‖x‖₁ (Andrew & Gao 2007, eq. 4): the steepest-descent direction's negative,
@@ -32,19 +33,13 @@ export function pseudoGradient(x: Float64Array, g: Float64Array, lambda: number,
  *    to 0) until F(x₊) ≤ F(x) + c₁ ◇ᵀ(x₊ − x); the first iteration starts at α = 1/‖◇‖.
  * With λ = 0 steps 2–3 are skipped (no orthant to keep): it is L-BFGS with backtracking.
  */
-export class OwlQn implements Method {
-  readonly stochastic = false;
+export class OwlQn extends FullBatchMethod {
   readonly handlesL1 = true;
-  x: Float64Array;
-  private g: Float64Array;
-  private xNew: Float64Array;
-  private gNew: Float64Array;
   private readonly pg: Float64Array;
   private readonly dir: Float64Array;
   private readonly orthant: Float64Array;
   private readonly s: Float64Array;
   private readonly y: Float64Array;
-  private f = Number.NaN;
   private first = true;
   readonly curvature: Lbfgs;
 
@@ -56,25 +51,13 @@ export class OwlQn implements Method {
     readonly shrink = 0.5,
     readonly maxEvals = 40,
   ) {
-    this.x = new Float64Array(d);
-    this.g = new Float64Array(d);
-    this.xNew = new Float64Array(d);
-    this.gNew = new Float64Array(d);
+    super(d);
     this.pg = new Float64Array(d);
     this.dir = new Float64Array(d);
     this.orthant = new Float64Array(d);
     this.s = new Float64Array(d);
     this.y = new Float64Array(d);
     this.curvature = new Lbfgs(d, memory);
-  }
-
-  init(x0: Float64Array, oracle: Oracle): void {
-    this.x.set(x0);
-    this.f = oracle.valueGrad(this.x, this.g);
-  }
-
-  known(): { f: number; g: Float64Array } {
-    return { f: this.f, g: this.g };
   }
 
   private direction(): number {
@@ -123,11 +106,8 @@ export class OwlQn implements Method {
       if (fNew + lambda * l1Norm(xn) <= F + this.c1 * dot(pg, this.s)) {
         sub(this.y, this.gNew, this.g);
         this.curvature.update(this.s, this.y);
-        [this.x, this.xNew] = [this.xNew, this.x];
-        [this.g, this.gNew] = [this.gNew, this.g];
-        this.f = fNew;
+        this.accept(fNew, oracle);
         this.first = false;
-        oracle.moved();
         return STEP_OK;
       }
       alpha *= this.shrink;

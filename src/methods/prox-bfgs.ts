@@ -2,8 +2,9 @@ import { l1Norm, softThreshold } from '../objectives/l1.js';
 import type { Oracle } from '../run/oracle.js';
 import { dot, sub } from '../run/vec.js';
 import type { Curvature } from './curvature.js';
+import { FullBatchMethod } from './full-batch.js';
 import type { ProxStep } from './proximal.js';
-import { type Method, STEP_OK, type StepOutcome } from './types.js';
+import { STEP_OK, type StepOutcome } from './types.js';
 
 /**
  * The study's "proximal BFGS" heuristic for F(x) = f(x) + λ‖x‖₁: a BFGS step on f, then soft thresholding
@@ -17,17 +18,11 @@ import { type Method, STEP_OK, type StepOutcome } from './types.js';
  * With `backtracking`, α is shrunk until the sufficient decrease of Lee, Sun & Saunders (2014, eq. 2.20)
  * holds: F(x₊) ≤ F(x) + c·(∇f(x)ᵀ(x₊ − x) + λ‖x₊‖₁ − λ‖x‖₁), c = 1e-4.
  */
-export class ProxBfgs implements Method {
-  readonly stochastic = false;
+export class ProxBfgs extends FullBatchMethod {
   readonly handlesL1 = true;
-  x: Float64Array;
-  private g: Float64Array;
-  private xNew: Float64Array;
-  private gNew: Float64Array;
   private readonly dir: Float64Array;
   private readonly s: Float64Array;
   private readonly y: Float64Array;
-  private f = Number.NaN;
   resets = 0;
 
   constructor(
@@ -36,22 +31,10 @@ export class ProxBfgs implements Method {
     readonly rule: ProxStep,
     readonly lambda: number,
   ) {
-    this.x = new Float64Array(d);
-    this.g = new Float64Array(d);
-    this.xNew = new Float64Array(d);
-    this.gNew = new Float64Array(d);
+    super(d);
     this.dir = new Float64Array(d);
     this.s = new Float64Array(d);
     this.y = new Float64Array(d);
-  }
-
-  init(x0: Float64Array, oracle: Oracle): void {
-    this.x.set(x0);
-    this.f = oracle.valueGrad(this.x, this.g);
-  }
-
-  known(): { f: number; g: Float64Array } {
-    return { f: this.f, g: this.g };
   }
 
   private trial(alpha: number): void {
@@ -90,10 +73,7 @@ export class ProxBfgs implements Method {
     sub(this.s, this.xNew, this.x);
     sub(this.y, this.gNew, this.g);
     curvature.update(this.s, this.y);
-    [this.x, this.xNew] = [this.xNew, this.x];
-    [this.g, this.gNew] = [this.gNew, this.g];
-    this.f = fNew;
-    oracle.moved();
+    this.accept(fNew, oracle);
     return STEP_OK;
   }
 }

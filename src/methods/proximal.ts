@@ -1,6 +1,7 @@
 import { l1Norm, softThreshold } from '../objectives/l1.js';
 import type { Oracle } from '../run/oracle.js';
 import { dot } from '../run/vec.js';
+import { FullBatchMethod } from './full-batch.js';
 import { type Method, STEP_OK, type StepOutcome } from './types.js';
 
 /** Relative change of f below which the backtracking test switches from values to gradients. */
@@ -60,44 +61,23 @@ export function proxGradStep(
  *   x₊ = prox_{αλ‖·‖₁}(x − α∇f(x)).
  * With λ = 0 and a constant step it is gradient descent, bit for bit.
  */
-export class ProxGradient implements Method {
-  readonly stochastic = false;
+export class ProxGradient extends FullBatchMethod {
   readonly handlesL1 = true;
-  x: Float64Array;
-  private g: Float64Array;
-  private xNew: Float64Array;
-  private gNew: Float64Array;
   private readonly scratch: Float64Array;
-  private f = Number.NaN;
 
   constructor(
     d: number,
     readonly rule: ProxStep,
     readonly lambda: number,
   ) {
-    this.x = new Float64Array(d);
-    this.g = new Float64Array(d);
-    this.xNew = new Float64Array(d);
-    this.gNew = new Float64Array(d);
+    super(d);
     this.scratch = new Float64Array(d);
-  }
-
-  init(x0: Float64Array, oracle: Oracle): void {
-    this.x.set(x0);
-    this.f = oracle.valueGrad(this.x, this.g);
-  }
-
-  known(): { f: number; g: Float64Array } {
-    return { f: this.f, g: this.g };
   }
 
   step(oracle: Oracle): StepOutcome {
     const r = proxGradStep(oracle, this.rule, this.lambda, this.x, this.f, this.g, this.xNew, this.gNew, this.scratch);
     if (!r.ok) return { ok: false, reason: 'line-search-failed', message: r.message };
-    [this.x, this.xNew] = [this.xNew, this.x];
-    [this.g, this.gNew] = [this.gNew, this.g];
-    this.f = r.f;
-    oracle.moved();
+    this.accept(r.f, oracle);
     return STEP_OK;
   }
 }
