@@ -1,3 +1,4 @@
+import { VERSION } from '../version.js';
 import type { RunResult, TracePoint } from './result.js';
 import type { Budgets } from './run.js';
 
@@ -43,6 +44,46 @@ export interface RunRecord {
   };
   x: Float64Array;
   trace: TracePoint[];
+}
+
+/** The budgets a run records: exactly the bounding fields of its options (undefined ones are left out of JSON). */
+export function recordedBudgets(o: Budgets): Budgets {
+  return {
+    maxIter: o.maxIter,
+    epochs: o.epochs,
+    maxPasses: o.maxPasses,
+    timeLimit: o.timeLimit,
+    tol: o.tol,
+    traceEvery: o.traceEvery,
+  };
+}
+
+/** The configuration of a run, from its method, resolved parameters, problem, start and budgets. */
+export function runConfig(c: {
+  method: string;
+  params: object;
+  objective: string;
+  lambda: number;
+  l2: number;
+  labels: string;
+  subset?: number;
+  init: string;
+  seed: number;
+  budgets: Budgets;
+}): RunConfig {
+  return {
+    method: c.method,
+    params: { ...c.params } as Record<string, unknown>,
+    objective: c.objective,
+    lambda: c.lambda,
+    l2: c.l2,
+    labels: c.labels,
+    ...(c.subset !== undefined ? { subset: c.subset } : {}),
+    init: c.init,
+    seed: c.seed,
+    budgets: recordedBudgets(c.budgets),
+    version: VERSION,
+  };
 }
 
 export function runRecord(

@@ -10,9 +10,8 @@ import type { Dataset } from '../data/dataset.js';
 import { OptlabError } from '../errors.js';
 import { Objective } from '../objectives/objective.js';
 import { accuracy, prepare } from '../run/minimize.js';
-import { runRecord } from '../run/record.js';
+import { runConfig, runRecord } from '../run/record.js';
 import type { RunResult } from '../run/result.js';
-import { VERSION } from '../version.js';
 import type { RunSpec } from './expand.js';
 import type { ParamValue, RunFile, RunRow, TraceRow } from './results.js';
 
@@ -90,7 +89,7 @@ export function runFile(spec: RunSpec, data: RunData, params: Record<string, Par
   const { train, test } = data;
   const info = (d: Dataset) => ({ name: d.name, sha256: d.sha256, rows: d.X.rows, features: d.X.cols });
   const record = runRecord(
-    {
+    runConfig({
       method: spec.method,
       params,
       objective: spec.objective.loss,
@@ -100,8 +99,7 @@ export function runFile(spec: RunSpec, data: RunData, params: Record<string, Par
       init: spec.init,
       seed: spec.seed,
       budgets: spec.budgets,
-      version: VERSION,
-    },
+    }),
     info(train),
     r,
     {

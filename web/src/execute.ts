@@ -9,10 +9,9 @@ import type { Dataset } from '../../src/data/dataset.js';
 import { applyLabelMap, encodeLabels } from '../../src/data/labels.js';
 import { Objective } from '../../src/objectives/objective.js';
 import { accuracy, defaultBudgets, prepare } from '../../src/run/minimize.js';
-import { type DatasetInfo, type RunConfig, type RunRecord, runRecord } from '../../src/run/record.js';
+import { type DatasetInfo, type RunRecord, runConfig, runRecord } from '../../src/run/record.js';
 import type { TracePoint } from '../../src/run/result.js';
 import type { Runner, RunOptions } from '../../src/run/run.js';
-import { VERSION } from '../../src/version.js';
 import type { ProblemConfig, RunSpec } from './config.js';
 import { DEFAULT_TOL } from './fields.js';
 import type { DataPayload } from './protocol.js';
@@ -74,26 +73,18 @@ export function prepareRun(spec: RunSpec, problem: ProblemConfig, train: DataPay
   const opts = runOptions(spec);
   const { runner, params } = prepare(objective, { method: spec.method, ...spec.params }, opts);
   const budgets = defaultBudgets(spec.method, opts);
-  const config: RunConfig = {
+  const config = runConfig({
     method: spec.method,
-    params: { ...params },
+    params,
     objective: problem.objective,
     lambda: problem.lambda,
     l2: problem.l2,
     labels: problem.labels,
-    ...(problem.subset !== undefined ? { subset: problem.subset } : {}),
+    subset: problem.subset,
     init: spec.init,
     seed: spec.seed,
-    budgets: {
-      maxIter: budgets.maxIter,
-      epochs: budgets.epochs,
-      maxPasses: budgets.maxPasses,
-      timeLimit: budgets.timeLimit,
-      tol: budgets.tol,
-      traceEvery: budgets.traceEvery,
-    },
-    version: VERSION,
-  };
+    budgets,
+  });
   const info = (d: Dataset, p: DataPayload): DatasetInfo => ({
     name: p.name,
     sha256: d.sha256,

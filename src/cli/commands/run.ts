@@ -8,9 +8,8 @@ import { createParallelObjective, MIN_NNZ_PER_THREAD } from '../../node/parallel
 import { Objective } from '../../objectives/objective.js';
 import { ParallelObjective } from '../../objectives/parallel.js';
 import { accuracy, defaultBudgets, prepare } from '../../run/minimize.js';
-import { type RunConfig, runRecord, traceCsv } from '../../run/record.js';
+import { runConfig, runRecord, traceCsv } from '../../run/record.js';
 import { STOP_REASONS } from '../../run/result.js';
-import { VERSION } from '../../version.js';
 import {
   addDataOptions,
   addObjectiveOptions,
@@ -93,26 +92,18 @@ async function runAndReport(
     bar.stop();
   }
   const r = runner.result();
-  const config: RunConfig = {
+  const config = runConfig({
     method: o.method,
-    params: { ...params },
+    params,
     objective: o.objective,
     lambda: o.lambda,
     l2: o.l2,
     labels: o.labels,
-    ...(o.subset !== undefined ? { subset: o.subset } : {}),
+    subset: o.subset,
     init: o.init,
     seed: o.seed,
-    budgets: {
-      maxIter: budgets.maxIter,
-      epochs: budgets.epochs,
-      maxPasses: budgets.maxPasses,
-      timeLimit: budgets.timeLimit,
-      tol: budgets.tol,
-      traceEvery: budgets.traceEvery,
-    },
-    version: VERSION,
-  };
+    budgets,
+  });
   const info = (d: typeof train) => ({ name: d.name, sha256: d.sha256, rows: d.X.rows, features: d.X.cols });
   const record = runRecord(config, info(train), r, {
     trainAccuracy: accuracy(train.X, train.y, r.x),
