@@ -1,3 +1,4 @@
+import { powInt } from '../math/elementary.js';
 import type { RowBatch } from '../objectives/objective.js';
 import type { Oracle } from '../run/oracle.js';
 import { type Method, STEP_OK, type StepOutcome } from './types.js';
@@ -80,8 +81,8 @@ export class AdamRule implements UpdateRule {
   }
   apply(x: Float64Array, g: Float64Array, t: number): void {
     const { m, v, beta1: b1, beta2: b2, eps, step } = this;
-    const c1 = 1 - b1 ** t;
-    const c2 = 1 - b2 ** t;
+    const c1 = 1 - powInt(b1, t); // not b1 ** t: Math.pow differs between engines
+    const c2 = 1 - powInt(b2, t);
     for (let j = 0; j < x.length; j++) {
       m[j] = b1 * m[j] + (1 - b1) * g[j];
       v[j] = b2 * v[j] + (1 - b2) * g[j] * g[j];

@@ -19,6 +19,8 @@
  * agree as functions (as the stable forms of σ and softplus do).
  */
 
+import { exp as expE, log1p as log1pE, log as logE, powInt } from '../math/elementary.js';
+
 /** A node of a tape: an index, valid until the next `reset()`. */
 export type Node = number;
 
@@ -132,7 +134,7 @@ export class Tape {
 
   /** eᵃ: derivative eᵃ, its tangent eᵃ ȧ. */
   exp(a: Node): Node {
-    const e = Math.exp(this.val[a]);
+    const e = expE(this.val[a]);
     const t = e * this.dot[a];
     return this.push(e, t, a, e, t, NONE, 0, 0);
   }
@@ -142,7 +144,7 @@ export class Tape {
     const av = this.val[a];
     const ia = 1 / av;
     const ad = this.dot[a];
-    return this.push(Math.log(av), ad * ia, a, ia, -ad * ia * ia, NONE, 0, 0);
+    return this.push(logE(av), ad * ia, a, ia, -ad * ia * ia, NONE, 0, 0);
   }
 
   /** log(1 + a), accurate for small a: derivative 1/(1+a), its tangent −ȧ/(1+a)². */
@@ -150,7 +152,7 @@ export class Tape {
     const av = this.val[a];
     const ip = 1 / (1 + av);
     const ad = this.dot[a];
-    return this.push(Math.log1p(av), ad * ip, a, ip, -ad * ip * ip, NONE, 0, 0);
+    return this.push(log1pE(av), ad * ip, a, ip, -ad * ip * ip, NONE, 0, 0);
   }
 
   /** √a: derivative 1/(2√a), its tangent −ȧ/(4 a √a). */
@@ -177,7 +179,7 @@ export class Tape {
     if (k === 2) return this.square(a);
     const av = this.val[a];
     const ad = this.dot[a];
-    const pk2 = av ** (k - 2);
+    const pk2 = k >= 2 ? powInt(av, k - 2) : 1 / powInt(av, 2 - k);
     const pk1 = pk2 * av;
     const d = k * pk1;
     const dt = k * (k - 1) * pk2 * ad;

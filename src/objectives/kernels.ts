@@ -1,4 +1,5 @@
 import type { Csr } from '../data/csr.js';
+import { exp, log1p } from '../math/elementary.js';
 import type { LossName } from './losses.js';
 
 /**
@@ -8,6 +9,7 @@ import type { LossName } from './losses.js';
  * then scatter ℓ'·a_i into the gradient while the row is still in cache. B is either all rows
  * (`idx === null`, rows start..end-1) or the rows idx[start..end-1] of an index array (a mini-batch as a
  * slice of a permutation, without copying). Sums run in row order, so results are bit-reproducible.
+ * exp and log1p are ours (../math/elementary.ts), not the engine's Math, so every engine gives the same bits.
  * Nothing is allocated.
  */
 
@@ -51,7 +53,7 @@ function sigmoidLsqValueGrad(
     if (values === null) for (let k = lo; k < hi; k++) z += x[colIdx[k]];
     else for (let k = lo; k < hi; k++) z += values[k] * x[colIdx[k]];
     // σ(|z|) = 1/(1+e), σ(−|z|) = e/(1+e) with e = exp(−|z|) ∈ (0, 1]
-    const e = Math.exp(-Math.abs(z));
+    const e = exp(-Math.abs(z));
     const big = 1 / (1 + e);
     const small = e * big;
     const yi = y[i];
@@ -97,8 +99,8 @@ function logisticValueGrad(
     else for (let k = lo; k < hi; k++) z += values[k] * x[colIdx[k]];
     const sgn = y[i] === 1 ? 1 : -1;
     const m = -sgn * z; // ℓ = softplus(m), ℓ' = −ỹ σ(m)
-    const e = Math.exp(-Math.abs(m));
-    sum += (m > 0 ? m : 0) + Math.log1p(e);
+    const e = exp(-Math.abs(m));
+    sum += (m > 0 ? m : 0) + log1p(e);
     const sig = m >= 0 ? 1 / (1 + e) : e / (1 + e);
     const c = -sgn * sig * scale;
     if (c === 0) continue;
@@ -128,13 +130,13 @@ export function lossValue(
     if (values === null) for (let k = rowPtr[i]; k < hi; k++) z += x[colIdx[k]];
     else for (let k = rowPtr[i]; k < hi; k++) z += values[k] * x[colIdx[k]];
     if (lsq) {
-      const e = Math.exp(-Math.abs(z));
+      const e = exp(-Math.abs(z));
       const big = 1 / (1 + e);
       const r = z >= 0 ? y[i] - 1 + e * big : y[i] - e * big;
       sum += r * r;
     } else {
       const m = y[i] === 1 ? -z : z;
-      sum += (m > 0 ? m : 0) + Math.log1p(Math.exp(-Math.abs(m)));
+      sum += (m > 0 ? m : 0) + log1p(exp(-Math.abs(m)));
     }
   }
   return sum;
@@ -174,7 +176,7 @@ export function lossHessVec(
         w += values[k] * v[colIdx[k]];
       }
     }
-    const e = Math.exp(-Math.abs(z));
+    const e = exp(-Math.abs(z));
     const big = 1 / (1 + e);
     const small = e * big;
     const s = z >= 0 ? big : small;

@@ -1,3 +1,5 @@
+import { exp, log1p } from '../math/elementary.js';
+
 /**
  * Numerically safe logistic sigmoid σ(z) = 1 / (1 + e^{−z}) and its relatives.
  *
@@ -7,12 +9,12 @@
 
 /** σ(z), accurate for every finite z. */
 export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
+  if (z >= 0) return 1 / (1 + exp(-z));
+  const e = exp(z);
   return e / (1 + e);
 }
 
 /** softplus(t) = log(1 + e^t) = max(t, 0) + log1p(e^{−|t|}), without overflow. */
 export function softplus(t: number): number {
-  return (t > 0 ? t : 0) + Math.log1p(Math.exp(-Math.abs(t)));
+  return (t > 0 ? t : 0) + log1p(exp(-Math.abs(t)));
 }

@@ -1,4 +1,5 @@
 import { OptlabError } from '../errors.js';
+import { log } from '../math/elementary.js';
 
 /**
  * A small seeded pseudo-random generator, bit-reproducible for a seed on every JavaScript engine.
@@ -17,7 +18,8 @@ import { OptlabError } from '../errors.js';
  *   (the `genrand_res53` construction of Matsumoto & Nishimura's MT19937 reference code).
  * - `int(n)`: exactly uniform in [0, n) by rejection on 32-bit outputs (n ≤ 2³²), or ⌊next() · n⌋ above.
  * - `normal()`: standard normal by the Marsaglia polar method (Marsaglia & Bray, SIAM Review 6(3), 1964),
- *   which needs only `Math.log` and `Math.sqrt`; the second variate of each pair is kept for the next call.
+ *   which needs only log (our own, ../math/elementary.ts, the same bits on every engine) and `Math.sqrt`
+ *   (correctly rounded by IEEE 754); the second variate of each pair is kept for the next call.
  * - `shuffle(a)`: Fisher–Yates (Durstenfeld's in-place form; Knuth, TAOCP vol. 2, §3.4.2, Algorithm P).
  */
 export class Rng {
@@ -101,7 +103,7 @@ export class Rng {
       v = 2 * this.next() - 1;
       q = u * u + v * v;
     } while (q >= 1 || q === 0);
-    const f = Math.sqrt((-2 * Math.log(q)) / q);
+    const f = Math.sqrt((-2 * log(q)) / q);
     this.spare = v * f;
     return u * f;
   }

@@ -56,7 +56,6 @@ export class WasmKernels {
     this.gView = new Float64Array(buf, this.g, d);
     this.idxView = new Int32Array(buf, this.idx, idxCapacity);
     const instance = new WebAssembly.Instance(module(), {
-      math: { exp: Math.exp, log1p: Math.log1p },
       env: { memory: this.memory },
     });
     const e = instance.exports as Record<string, (...a: number[]) => number>;

@@ -25,7 +25,6 @@ export type WasmValueGrad = (
  */
 export function instantiateShared(memory: WebAssembly.Memory): Record<LossName, WasmValueGrad> {
   const instance = new WebAssembly.Instance(sharedModule(), {
-    math: { exp: Math.exp, log1p: Math.log1p },
     env: { memory },
   });
   const e = instance.exports as Record<string, WasmValueGrad>;
