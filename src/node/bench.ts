@@ -1,11 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { encodeLabels } from '../data/labels.js';
 import { parseLibsvm } from '../data/libsvm.js';
-import { OptlabError } from '../errors.js';
 import { Objective, type RowBatch } from '../objectives/objective.js';
 import { prepare } from '../run/minimize.js';
 import { Rng } from '../run/rng.js';
@@ -176,28 +173,6 @@ export async function benchA9a(o: BenchOptions): Promise<Record<string, BenchEnt
     }
   }
   return out;
-}
-
-/** SciPy's timings of the same entries (bench/python/bench_scipy.py), or an explanation why there are none. */
-export function benchPython(
-  data: string,
-  repeats: number,
-): { ok: true; entries: Record<string, BenchEntry> } | { ok: false; reason: string } {
-  const script = fileURLToPath(new URL('../../bench/python/bench_scipy.py', import.meta.url));
-  const r = spawnSync('python3', [script, '--data', data, '--fstar', String(A9A_FSTAR), '--repeats', String(repeats)], {
-    encoding: 'utf8',
-    timeout: 600_000,
-  });
-  if (r.error) return { ok: false, reason: `python3 not available (${r.error.message})` };
-  if (r.status !== 0) {
-    const last = (r.stderr || '').trim().split('\n').pop() ?? '';
-    return { ok: false, reason: `python3 with numpy and scipy is needed (${last})` };
-  }
-  try {
-    return { ok: true, entries: JSON.parse(r.stdout) };
-  } catch {
-    throw new OptlabError(`bench_scipy.py printed no JSON: ${r.stdout.slice(0, 200)}`);
-  }
 }
 
 export interface ScalingOptions {

@@ -14,7 +14,7 @@
  * threads answer, so methods keep calling `valueGrad` synchronously. `Atomics.wait` is allowed in Node
  * (main thread and workers) and in browser Web Workers, not on a browser's main thread. Starting the helper
  * threads is the host's job (Node: src/node/parallel-objective.ts), which runs `ShardRunner.serve` in each.
- * Mini-batches use the single-thread JavaScript kernels on the shared copy of the data, as `Objective` does.
+ * Mini-batches run on the calling thread, on the shared copy of the data, with the kernels `Objective` uses.
  */
 import type { Csr } from '../data/csr.js';
 import { OptlabError } from '../errors.js';
@@ -83,8 +83,9 @@ export interface SharedProblem {
 }
 
 /**
- * Copies X and y to shared memory (once; about 4 bytes per non-zero for binary data, 12 with values) and
- * plans `threads` shards. The caller may drop X and y afterwards: the objective reads only the shared copy.
+ * Copies X and y to shared memory (once; about 6 bytes per non-zero for binary data with the WebAssembly
+ * kernels, which add the tiles' CSC copy, 4 with JavaScript ones; 8 more with values) and plans `threads`
+ * shards. The caller may drop X and y afterwards: the objective reads only the shared copy.
  * `spec.kernel` chooses the shards' kernels: 'auto' (WebAssembly on a shared memory when available and the
  * data fit in 4 GiB, else JavaScript on a SharedArrayBuffer), 'wasm' or 'js'.
  */
@@ -102,9 +103,9 @@ export function shareProblem(
   if (y.length !== X.rows) throw new OptlabError(`labels (${y.length}) and rows (${X.rows}) differ in number`);
   if (X.rows === 0) throw new OptlabError('the dataset has no rows');
   const shards = Math.min(threads, X.rows);
-  const arena = createArena(X, y, shards, spec.kernel ?? 'auto');
-  const control = new SharedArrayBuffer(Control.bytes(shards));
   const plan = planShards(X.rowPtr, X.rows, shards);
+  const arena = createArena(X, y, plan, spec.kernel ?? 'auto');
+  const control = new SharedArrayBuffer(Control.bytes(shards));
   const setups = Array.from({ length: shards }, (_, shard) => ({
     shard,
     shards,
@@ -178,6 +179,28 @@ export class ParallelObjective extends Objective {
   /** Kernels of the full-data value and gradient on each shard. */
   override get kernel(): 'js' | 'wasm' {
     return this.shared.arena.memory === null ? 'js' : 'wasm';
+  }
+
+  /**
+   * Mini-batches run on the calling thread: with the WebAssembly passes of shard 0 (its scratch; the
+   * helpers are idle), which give the bits of `Objective`'s, else with the JavaScript kernels.
+   */
+  protected override dataValueGrad(x: Float64Array, grad: Float64Array, scale: number, batch?: RowBatch): number {
+    const passes = this.local.passes;
+    if (batch === undefined || passes === null) return super.dataValueGrad(x, grad, scale, batch);
+    this.load(x, this.xs);
+    const g = this.parts[0];
+    g.set(grad);
+    const sum = passes.batch(this.loss, batch.idx, batch.start, batch.end, scale, true);
+    grad.set(g);
+    return sum;
+  }
+
+  protected override dataValue(x: Float64Array, batch?: RowBatch): number {
+    const passes = this.local.passes;
+    if (batch === undefined || passes === null) return super.dataValue(x, batch);
+    this.load(x, this.xs);
+    return passes.batch(this.loss, batch.idx, batch.start, batch.end, 0, false);
   }
 
   override valueGrad(x: Float64Array, grad: Float64Array, batch?: RowBatch): number {

@@ -23,7 +23,18 @@ import type { Csr } from '../data/csr.js';
 import { OptlabError } from '../errors.js';
 import { lossHessVec, lossValue, lossValueGrad } from './kernels.js';
 import type { LossName } from './losses.js';
-import { createSharedMemory, instantiateShared, type WasmValueGrad } from './wasm/shared.js';
+import {
+  Bump,
+  fillPattern,
+  layoutPattern,
+  layoutScratch,
+  Passes,
+  type PatternLayout,
+  planTiles,
+  type Scratch,
+  X_BASE,
+} from './wasm/layout.js';
+import { createSharedMemory, instantiateShared } from './wasm/shared.js';
 
 /** Operations of the protocol. */
 export const Op = { valueGrad: 1, value: 2, hessVec: 3, ping: 4, stop: 5 } as const;
@@ -43,6 +54,10 @@ export interface ArenaLayout {
   /** The partial vector of each shard. */
   g: number[];
   bytes: number;
+  /** The WebAssembly kernels' pattern (Int32 column indices, which the JavaScript kernels share), or null. */
+  pattern: PatternLayout | null;
+  /** Each shard's WebAssembly scratch (its g is the shard's partial vector), or null. */
+  scratch: Scratch[] | null;
 }
 
 /** The shared copy of a problem's data (posted once to every helper thread; never copied again). */
@@ -71,9 +86,9 @@ export interface ShardSetup {
   spinMs: number;
 }
 
-/** Byte size of the arena for a matrix of this shape. */
+/** The arena's layout for the JavaScript kernels (a plain SharedArrayBuffer). */
 export function arenaLayout(rows: number, cols: number, nnz: number, binary: boolean, shards: number): ArenaLayout {
-  let top = 64; // offset 0 means "none" to the WebAssembly kernels
+  let top = 64;
   const take = (bytes: number) => {
     const at = top;
     top += Math.ceil(bytes / 64) * 64;
@@ -86,33 +101,63 @@ export function arenaLayout(rows: number, cols: number, nnz: number, binary: boo
   const x = take(8 * cols);
   const v = take(8 * cols);
   const g = Array.from({ length: shards }, () => take(8 * cols));
-  return { rp, ci, vals, y, x, v, g, bytes: top };
+  return { rp, ci, vals, y, x, v, g, bytes: top, pattern: null, scratch: null };
 }
 
 /**
- * Copies X and y into a new arena: a shared WebAssembly memory when `kernel` allows it and the data fit in
- * 4 GiB, else a SharedArrayBuffer (JavaScript kernels). Throws when 'wasm' is required but unavailable, or
- * when shared memory is unavailable altogether (a browser page without cross-origin isolation).
+ * The arena's layout for the WebAssembly kernels: their pattern with Int32 column indices (so that the
+ * JavaScript kernels read the same arrays) and row tiles inside each shard `plan` gives, the direction v,
+ * and each shard's scratch.
  */
-export function createArena(X: Csr, y: Float64Array, shards: number, kernel: 'auto' | 'js' | 'wasm'): Arena {
+export function wasmArenaLayout(X: Csr, plan: Int32Array): ArenaLayout {
+  const bump = new Bump(X.cols);
+  const pattern = layoutPattern(X, planTiles(X.rowPtr, X.cols, plan), bump, 32);
+  const v = bump.take(8 * X.cols);
+  const scratch = Array.from({ length: plan.length - 1 }, () => layoutScratch(pattern, bump));
+  return {
+    rp: pattern.rp,
+    ci: pattern.ci,
+    vals: pattern.vals,
+    y: pattern.y,
+    x: X_BASE,
+    v,
+    g: scratch.map((s) => s.g),
+    bytes: bump.top,
+    pattern,
+    scratch,
+  };
+}
+
+/**
+ * Copies X and y into a new arena cut into the shards of `plan`: a shared WebAssembly memory when `kernel`
+ * allows it and the data fit in 4 GiB, else a SharedArrayBuffer (JavaScript kernels). Throws when 'wasm' is
+ * required but unavailable, or when shared memory is unavailable altogether (a browser page without
+ * cross-origin isolation).
+ */
+export function createArena(X: Csr, y: Float64Array, plan: Int32Array, kernel: 'auto' | 'js' | 'wasm'): Arena {
   if (typeof SharedArrayBuffer === 'undefined') {
     throw new OptlabError('shared memory (SharedArrayBuffer) is not available here (cross-origin isolation?)');
   }
   const nnz = X.rowPtr[X.rows];
   const binary = X.values === null;
-  const layout = arenaLayout(X.rows, X.cols, nnz, binary, shards);
-  const memory = kernel === 'js' ? null : createSharedMemory(layout.bytes);
+  const shards = plan.length - 1;
+  let layout = kernel === 'js' ? null : wasmArenaLayout(X, plan);
+  const memory = layout === null ? null : createSharedMemory(layout.bytes);
   if (kernel === 'wasm' && memory === null) {
-    throw new OptlabError('shared-memory WebAssembly kernels are not available here (or the data exceed 4 GiB)');
+    throw new OptlabError('shared-memory WebAssembly SIMD kernels are not available here (or the data exceed 4 GiB)');
   }
-  const buffer =
-    memory === null ? new SharedArrayBuffer(layout.bytes) : (memory.buffer as unknown as SharedArrayBuffer);
-  const arena: Arena = { buffer, memory, layout, rows: X.rows, cols: X.cols, nnz, binary };
-  const v = arenaViews(arena);
-  v.X.rowPtr.set(X.rowPtr.subarray(0, X.rows + 1));
-  v.X.colIdx.set(X.colIdx.subarray(0, nnz));
-  if (X.values !== null) v.X.values!.set(X.values.subarray(0, nnz));
-  v.y.set(y);
+  if (memory === null) layout = arenaLayout(X.rows, X.cols, nnz, binary, shards);
+  const l = layout as ArenaLayout;
+  const buffer = memory === null ? new SharedArrayBuffer(l.bytes) : (memory.buffer as unknown as SharedArrayBuffer);
+  const arena: Arena = { buffer, memory, layout: l, rows: X.rows, cols: X.cols, nnz, binary };
+  if (l.pattern !== null) fillPattern(buffer, l.pattern, X, y);
+  else {
+    const v = arenaViews(arena);
+    v.X.rowPtr.set(X.rowPtr.subarray(0, X.rows + 1));
+    v.X.colIdx.set(X.colIdx.subarray(0, nnz));
+    if (X.values !== null) v.X.values!.set(X.values.subarray(0, nnz));
+    v.y.set(y);
+  }
   return arena;
 }
 
@@ -319,39 +364,60 @@ export class ShardCrash extends Error {}
 
 /**
  * One thread's part: rows [start, end) of the arena, evaluated with the WebAssembly kernels (value and
- * gradient, when the arena is a WebAssembly memory) or the JavaScript ones (value only, Hessian-vector
- * products, and everything on a SharedArrayBuffer arena), which give the same bits.
+ * gradient, when the arena is a WebAssembly memory: the tiles inside the shard) or the JavaScript ones
+ * (Hessian-vector products, and everything on a SharedArrayBuffer arena).
  */
 export class ShardRunner {
   readonly setup: ShardSetup;
   readonly control: Control;
   private readonly views: ArenaViews;
   private readonly out: Float64Array;
-  private readonly wasm: WasmValueGrad | null;
+  /** This shard's WebAssembly passes (null: JavaScript kernels), and its tiles t0..t1−1. */
+  readonly passes: Passes | null;
+  private readonly t0: number;
+  private readonly t1: number;
 
   constructor(setup: ShardSetup) {
     this.setup = setup;
     this.control = new Control(setup.control, setup.shards);
     this.views = arenaViews(setup.arena);
     this.out = this.views.g[setup.shard];
-    this.wasm = setup.arena.memory === null ? null : instantiateShared(setup.arena.memory)[setup.loss];
+    const { memory, layout, buffer } = setup.arena;
+    if (memory === null || layout.pattern === null || layout.scratch === null) {
+      this.passes = null;
+      this.t0 = this.t1 = 0;
+    } else {
+      const p = layout.pattern;
+      this.passes = new Passes(instantiateShared(memory), p, layout.scratch[setup.shard], buffer);
+      this.t0 = p.tiles.indexOf(setup.start);
+      this.t1 = p.tiles.indexOf(setup.end, this.t0);
+      if (this.t0 < 0 || this.t1 < 0)
+        throw new Error(`shard ${setup.shard}: rows ${setup.start}..${setup.end} cut a tile`);
+    }
   }
 
   /** Runs op on this shard: the partial sum into the control block, the partial vector into the arena. */
   run(op: number): void {
-    const { shard, start, end, loss, arena } = this.setup;
+    const { shard, start, end, loss } = this.setup;
     const c = this.control;
     const scale = c.scale;
     const { X, y, x, v } = this.views;
     const out = this.out;
+    const passes = this.passes;
     if (op === Op.valueGrad) {
       out.fill(0);
-      if (this.wasm !== null) {
-        const l = arena.layout;
-        c.setPartial(shard, this.wasm(l.rp, l.ci, l.vals, l.y, l.x, l.g[shard], scale, 0, start, end));
-      } else c.setPartial(shard, lossValueGrad(loss, X, y, x, out, scale, null, start, end));
-    } else if (op === Op.value) c.setPartial(shard, lossValue(loss, X, y, x, null, start, end));
-    else if (op === Op.hessVec) {
+      c.setPartial(
+        shard,
+        passes !== null
+          ? passes.tiles(loss, this.t0, this.t1, scale, true)
+          : lossValueGrad(loss, X, y, x, out, scale, null, start, end),
+      );
+    } else if (op === Op.value) {
+      c.setPartial(
+        shard,
+        passes !== null ? passes.tiles(loss, this.t0, this.t1, 0, false) : lossValue(loss, X, y, x, null, start, end),
+      );
+    } else if (op === Op.hessVec) {
       out.fill(0);
       lossHessVec(loss, X, y, x, v, out, scale, null, start, end);
     } else if (op === Op.ping) {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ratios } from '../../src/cli/commands/bench.js';
+import { spread } from '../../src/cli/commands/bench.js';
 import { measure } from '../../src/node/bench.js';
+import { pythonEnv } from '../../src/node/compare.js';
 import { optlab } from '../helpers/cli.js';
 import { dataDir, requireDataFile } from '../helpers/data.js';
 
@@ -14,12 +15,13 @@ describe('bench plumbing (no timing is asserted)', () => {
     assert.ok(t.min <= t.median && t.median <= t.max);
   });
 
-  it('ratios are optlab time / SciPy time, inverted for throughputs', () => {
-    const r = ratios(
-      { 'value-grad/a9a': { medianMs: 2 }, 'parse/a9a': { mbPerSecond: 200 }, 'lbfgs/a9a': { seconds: 1 } },
-      { 'value-grad/a9a': { medianMs: 1 }, 'parse/a9a': { mbPerSecond: 20 } },
+  it('the SciPy child gets one BLAS thread and no OPENBLAS_CORETYPE; this process keeps its environment', () => {
+    const env = pythonEnv({ PATH: '/bin', OPENBLAS_CORETYPE: 'Haswell', OPENBLAS_NUM_THREADS: '8' });
+    assert.deepEqual(env, { PATH: '/bin', OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' });
+    assert.equal(
+      spread({ ratio: 0.456, min: 0.41, max: 0.523, rounds: 15, optlab: 1, other: 2, unit: 'ms' }),
+      '0.46x (0.41–0.52, 15 rounds)',
     );
-    assert.deepEqual(r, { 'value-grad/a9a': 2, 'parse/a9a': 0.1 });
   });
 
   it('optlab bench --json prints every a9a entry', { timeout: 300_000 }, (t) => {

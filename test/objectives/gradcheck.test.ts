@@ -145,8 +145,20 @@ describe('gradcheck on small synthetic problems', () => {
       const a = gradcheck(full, { rows: 30, seed: 4 });
       const b = gradcheck(head, { seed: 4 });
       assert.equal(a.n, 30);
-      assert.ok(a.ok);
-      assert.deepEqual(a, b);
+      assert.ok(a.ok && b.ok);
+      // a batch and a full evaluation sum in different orders (rows scattered vs columns gathered by the
+      // WebAssembly kernels), so the errors agree to rounding, not bit for bit
+      assert.deepEqual(
+        a.rows.map((r) => r.point),
+        b.rows.map((r) => r.point),
+      );
+      a.rows.forEach((r, i) => {
+        const q = b.rows[i];
+        assert.ok(Math.abs(r.gradNorm - q.gradNorm) <= 1e-13 * q.gradNorm, `${r.point}: ‖g‖`);
+        for (const k of ['errAutodiff', 'errFiniteDiff', 'errHessVec'] as const) {
+          assert.ok(Math.abs(r[k] - q[k]) <= 1e-12 + 1e-3 * q[k], `${r.point}: ${k} ${r[k]} vs ${q[k]}`);
+        }
+      });
     }
   });
 
@@ -201,7 +213,7 @@ describe('gradcheck detects wrong derivatives', () => {
     assert.equal(report.ok, false);
     // At x = 0 the missing μx is 0, but finite differences of that gradient along v lack μv.
     const zero = report.rows[0];
-    assert.ok(zero.errAutodiff === 0 && zero.errFiniteDiff <= 1e-6 && zero.errHessVec > 1e-3, JSON.stringify(zero));
+    assert.ok(zero.errAutodiff <= 1e-13 && zero.errFiniteDiff <= 1e-6 && zero.errHessVec > 1e-3, JSON.stringify(zero));
     assert.ok(report.rows.slice(1).every((r) => !r.ok && r.errAutodiff > 1e-3 && r.errFiniteDiff > 1e-3));
   });
 

@@ -468,7 +468,9 @@ describe('gradcheck on a9a', () => {
           for (const r of report.rows) {
             const msg = `${r.point}: ${JSON.stringify(r)}`;
             assert.ok(r.ok, msg);
-            assert.ok(r.errAutodiff <= 1e-13, msg);
+            // 1e-12, not 1e-13: the tape sums all 32561 rows in order, and that sum itself is off by up
+            // to 2.2e-13 at x = 0 (the WebAssembly kernels by 3e-15; a9a-bits.test.ts checks both)
+            assert.ok(r.errAutodiff <= 1e-12, msg);
             assert.ok(r.errHessVecAutodiff <= 1e-13, msg);
             assert.ok(r.errFiniteDiff <= 1e-6, msg);
             assert.ok(r.errHessVec <= 1e-6, msg);

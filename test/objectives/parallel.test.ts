@@ -230,7 +230,7 @@ for (const [name, data] of [
 }
 
 describe('ParallelObjective, other paths', () => {
-  it('with the JavaScript kernels gives the same bits as with WebAssembly', async () => {
+  it('with the JavaScript kernels agrees with WebAssembly to rounding (Hessian-vector products: same bits)', async () => {
     const spec: ObjectiveSpec = { loss: 'sigmoid-lsq', l2: 0.5 };
     const js = await parallel(VALUED, { ...spec, kernel: 'js' }, 2);
     const wasm = await parallel(VALUED, spec, 2);
@@ -238,8 +238,8 @@ describe('ParallelObjective, other paths', () => {
     assert.equal(wasm.kernel, 'wasm');
     const a = evaluate(js, VALUED);
     const b = evaluate(wasm, VALUED);
-    assert.ok(Object.is(a.fg, b.fg));
-    sameBits(a.grad, b.grad, 'gradient');
+    assert.ok(Math.abs(a.fg - b.fg) <= 1e-13 * Math.abs(b.fg));
+    assert.ok(relErr(a.grad, b.grad) <= 1e-13, `gradient: ${relErr(a.grad, b.grad)}`);
     sameBits(a.hv, b.hv, 'Hessian-vector product');
     const one = evaluate(new Objective(VALUED.X, VALUED.y, { ...spec, kernel: 'js' }), VALUED);
     const js1 = evaluate(await parallel(VALUED, { ...spec, kernel: 'js' }, 1), VALUED);

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { isDatasetName } from '../../data/registry.js';
 import { OptlabError } from '../../errors.js';
-import { type BenchEntry, benchA9a, benchPython, benchScaling, type Timing } from '../../node/bench.js';
+import { type BenchEntry, benchA9a, benchScaling, type Timing } from '../../node/bench.js';
+import { comparePython, type Ratio } from '../../node/compare.js';
 import { resolveData } from '../../node/load.js';
 import { formatNumber, textTable, toJson } from '../output.js';
 import { positiveInt } from '../parse.js';
@@ -25,17 +26,9 @@ function headline(e: BenchEntry): [string, number] {
 
 const UNITS: Record<string, string> = { mbPerSecond: 'MB/s', medianMs: 'ms', medianUs: 'µs', seconds: 's' };
 
-/** Ratios optlab / SciPy of the entries both measured (time: below 1 is faster; throughput: above 1 is faster). */
-export function ratios(ours: Record<string, BenchEntry>, theirs: Record<string, BenchEntry>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [name, e] of Object.entries(ours)) {
-    const t = theirs[name];
-    if (!t) continue;
-    const [k, v] = headline(e);
-    const w = t[k];
-    if (typeof w === 'number' && w > 0) out[name] = k === 'mbPerSecond' ? w / v : v / w;
-  }
-  return out;
+/** "0.46× (0.41–0.52, 15 rounds)" */
+export function spread(r: Ratio): string {
+  return `${r.ratio.toFixed(2)}x (${r.min.toFixed(2)}–${r.max.toFixed(2)}, ${r.rounds} rounds)`;
 }
 
 export function register(program: Command): void {
@@ -87,20 +80,25 @@ export function register(program: Command): void {
           }),
         );
       }
-      let python: Record<string, BenchEntry> | undefined;
-      let ratio: Record<string, number> | undefined;
-      let pythonReason: string | undefined;
+      let compared: Awaited<ReturnType<typeof comparePython>> | undefined;
       if (o.comparePython) {
-        log('bench: timing SciPy equivalents (bench/python/bench_scipy.py)');
-        const p = benchPython(where.path, o.repeats);
-        if (p.ok) {
-          python = p.entries;
-          ratio = ratios(ours, python);
-        } else pythonReason = p.reason;
+        log(
+          'bench: optlab and SciPy side by side in alternating rounds (bench/python/bench_server.py, one BLAS thread)',
+        );
+        compared = await comparePython({
+          data: where.path,
+          onEntry: (n, r) => log(`compare: ${n}: ${spread(r)}`),
+        });
       }
       const result = {
         ...ours,
-        ...(o.comparePython ? { python: python ?? { unavailable: pythonReason }, ratios: ratio ?? {} } : {}),
+        ...(compared === undefined
+          ? {}
+          : {
+              compare: compared.ok
+                ? { ...compared.entries, versions: compared.versions }
+                : { unavailable: compared.reason },
+            }),
         machine: {
           node: process.versions.node,
           v8: process.versions.v8,
@@ -114,22 +112,32 @@ export function register(program: Command): void {
       const rows = Object.entries(ours).map(([n, e]) => {
         const [k, v] = headline(e);
         const t = e.timing as Timing | undefined;
-        const theirs = python?.[n]?.[k];
         return [
           n,
           `${formatNumber(Number(v.toPrecision(4)))} ${UNITS[k] ?? ''}`,
           t ? `${formatNumber(Number(t.min.toPrecision(3)))}–${formatNumber(Number(t.max.toPrecision(3)))}` : '',
-          typeof theirs === 'number' ? formatNumber(Number(theirs.toPrecision(4))) : '',
-          ratio?.[n] !== undefined ? `${ratio[n].toFixed(2)}x` : '',
         ];
       });
-      process.stdout.write(`${textTable(['entry', 'optlab (median)', 'range', 'SciPy', 'optlab/SciPy time'], rows)}\n`);
-      if (ratio) {
+      process.stdout.write(`${textTable(['entry', 'optlab (median)', 'range'], rows)}\n`);
+      if (compared?.ok) {
+        const cmp = Object.entries(compared.entries).map(([n, r]) => [
+          n,
+          `${formatNumber(Number(r.optlab.toPrecision(3)))} ${r.unit}`,
+          `${formatNumber(Number(r.other.toPrecision(3)))} ${r.unit}`,
+          spread(r),
+          r.notes
+            ? Object.entries(r.notes)
+                .map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(Number(v.toPrecision(4))) : v}`)
+                .join(', ')
+            : '',
+        ]);
         process.stdout.write(
-          "ratios: optlab time / SciPy time, measured in this run (below 1: optlab is faster); parse compares with Python's reader\n",
+          `\n${textTable(['compared', 'optlab', 'other', 'ratio (min–max over rounds)', 'notes'], cmp)}\n` +
+            "ratios: optlab time / the other side's (SciPy, or optlab sigmoid-lsq for logistic/sigmoid), median over\n" +
+            'rounds timed alternately in this run; below 1: optlab is faster\n',
         );
       }
-      if (pythonReason) process.stdout.write(`SciPy comparison skipped: ${pythonReason}\n`);
-      if (o.comparePython && !pythonReason && !python) throw new OptlabError('the SciPy comparison failed');
+      if (compared !== undefined && !compared.ok)
+        process.stdout.write(`SciPy comparison skipped: ${compared.reason}\n`);
     });
 }

@@ -1,34 +1,21 @@
-import type { LossName } from '../losses.js';
-import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import { kernelBytes, kernelModule } from './layout.js';
 
 /** The largest 32-bit WebAssembly memory, in 64 KiB pages (4 GiB). */
 export const MAX_PAGES = 65536;
 
-/** The value-and-gradient kernels of kernels.wat, as exported (byte offsets into the memory; see there). */
-export type WasmValueGrad = (
-  rp: number,
-  ci: number,
-  vals: number,
-  y: number,
-  x: number,
-  g: number,
-  scale: number,
-  idx: number,
-  start: number,
-  end: number,
-) => number;
+/** The exports of the kernels module (layout.ts drives them). */
+export type KernelExports = Record<string, (...a: number[]) => number>;
 
 /**
- * The kernels of kernels.wat instantiated over a shared `WebAssembly.Memory` (`shared: true`), so that
- * several threads run the same code on one copy of the data. Every thread instantiates the module itself
- * (a module instance belongs to one thread) over the memory it was given.
+ * The kernels instantiated over a shared `WebAssembly.Memory` (`shared: true`), so that several threads
+ * run the same code on one copy of the data. Every thread instantiates the module itself (a module instance
+ * belongs to one thread) over the memory it was given; each instantiation writes the module's constants
+ * (the same bytes) below KERNELS_X_BASE.
  */
-export function instantiateShared(memory: WebAssembly.Memory): Record<LossName, WasmValueGrad> {
-  const instance = new WebAssembly.Instance(sharedModule(), {
-    env: { memory },
-  });
-  const e = instance.exports as Record<string, WasmValueGrad>;
-  return { 'sigmoid-lsq': e.sigmoidLsqValueGrad, logistic: e.logisticValueGrad };
+export function instantiateShared(memory: WebAssembly.Memory): KernelExports {
+  const module = sharedModule();
+  if (module === null) throw new Error('WebAssembly SIMD kernels are not available in this thread');
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as KernelExports;
 }
 
 /**
@@ -40,23 +27,19 @@ export function createSharedMemory(bytes: number): WebAssembly.Memory | null {
   const pages = Math.max(1, Math.ceil(bytes / 65536));
   if (pages > MAX_PAGES) return null;
   try {
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-    sharedModule(); // fails here, not in a worker, where WebAssembly cannot be compiled
-    return memory;
+    if (sharedModule() === null) return null; // fails here, not in a worker, where SIMD is missing
+    return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   } catch {
     return null;
   }
 }
 
-let compiled: WebAssembly.Module | null = null;
+let compiled: WebAssembly.Module | null | undefined;
 
-/** The module with a shared memory import, compiled once per thread (about 1 KB, synchronous). */
-function sharedModule(): WebAssembly.Module {
-  if (compiled === null) {
-    const text = atob(KERNELS_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    compiled = new WebAssembly.Module(withSharedMemoryImport(bytes));
+/** The module with a shared memory import (null without WebAssembly SIMD), compiled once per thread. */
+function sharedModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    compiled = kernelModule() === null ? null : new WebAssembly.Module(withSharedMemoryImport(kernelBytes()));
   }
   return compiled;
 }

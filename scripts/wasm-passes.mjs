@@ -1,0 +1,426 @@
+// The three-pass WebAssembly kernels of src/objectives/wasm/fast.ts, written out as WAT text by small
+// functions (run by scripts/build-wasm.mjs, which appends them to kernels.wat). WAT has no macros, and each
+// pass exists for several index widths and for binary or valued data: writing the variants by hand would
+// repeat the same loop a dozen times. Every function below is plain WAT once expanded (see the generated
+// module with `wasm2wat`); the comments carry the formulas.
+//
+// Passes over a tile of m rows (byte pointers into the module's memory):
+//   rowsZ_<W>_<B>:  z[t] = a_iᵀx for rows i = r0 + t (or idx[t]), gathers with 4 independent partial sums;
+//                   with a batch, also yb[t] = y[i]
+//   lossLsq/lossLog: a branch-free f64x2 pass over the margins: Σ ℓ(z_t, y_t), and c[t] = scale·ℓ'(z_t, y_t)
+//   cscG_<R>_<B>:   g[j] += Σ_{t ∈ tile, a_tj ≠ 0} c[t]·a_tj through the tile's CSC copy of the pattern (a
+//                   gather per column, no scatter), 4 partial sums
+//   scatterG_<W>_<B>: g[ci[k]] += c[t]·a_tk over the rows of a mini-batch (a batch has no CSC copy)
+// W: width in bits of the CSR column indices (8, 16, 32, chosen from d); R: width of the CSC row indices
+// inside a tile (16 or 32); B: `b` binary (every value 1, no values array) or `v` (float64 values).
+
+/** Named f64x2 constants (both lanes equal), in the data segment at CONST_BASE, 16 bytes each. */
+const F64_CONSTANTS = {
+  ONE: 1,
+  TWO: 2,
+  HALF: 0.5,
+  ZERO: 0,
+  // exp: e^t for t ∈ [−746, 0] (t is clamped there: e^−746 rounds to 0 already)
+  MIN_ARG: -746,
+  TWO_M128: 2 ** -128,
+  LOG2E: 1.4426950408889634,
+  SHIFTER: 6755399441055744, // 1.5·2^52: t·log2e + SHIFTER rounds to the nearest integer k, held in the low bits
+  LN2_HI: 0.6931471803691238, // ln 2 with 32 significant bits (fdlibm's ln2_hi): k·LN2_HI is exact
+  LN2_LO: 1.9082149292705877e-10,
+  // Taylor coefficients 1/j!, j = 2..13: on |r| ≤ ln2/2 the remainder is below 4e-18 relative
+  C2: 1 / 2,
+  C3: 1 / 6,
+  C4: 1 / 24,
+  C5: 1 / 120,
+  C6: 1 / 720,
+  C7: 1 / 5040,
+  C8: 1 / 40320,
+  C9: 1 / 362880,
+  C10: 1 / 3628800,
+  C11: 1 / 39916800,
+  C12: 1 / 479001600,
+  C13: 1 / 6227020800,
+  // log1p: fdlibm's Remez polynomial for log(1+f) on √2/2 − 1 ≤ f ≤ √2 − 1 (error < 2^−58.45)
+  SQRT2: Math.SQRT2,
+  LN2: Math.LN2,
+  LG1: 6.666666666666735e-1,
+  LG2: 3.999999999940942e-1,
+  LG3: 2.857142874366239e-1,
+  LG4: 2.2222198432149784e-1,
+  LG5: 1.818357216161805e-1,
+  LG6: 1.5313837699209373e-1,
+  LG7: 1.4798198605116586e-1,
+};
+/** Byte address of the constant table (JavaScript layouts start above CONST_END). */
+export const CONST_BASE = 16;
+const names = Object.keys(F64_CONSTANTS);
+/** Integer constants: i64x2 1151 (the exponent bias 1023 + 128), and the lane-0 mask (all ones in lane 0, zeros in lane 1). */
+const I64_CONSTANTS = { BIAS: [1151n, 1151n], LANE0: [-1n, 0n], SIGN: [-(2n ** 63n), -(2n ** 63n)] };
+const allNames = [...names, ...Object.keys(I64_CONSTANTS)];
+export const CONST_END = CONST_BASE + 16 * allNames.length;
+/** The fixed address of x (d float64), right above the constants: gathers from x fold it into the load. */
+export const X_BASE = Math.ceil(CONST_END / 64) * 64;
+const at = (name) => {
+  const i = allNames.indexOf(name);
+  if (i < 0) throw new Error(`no constant ${name}`);
+  return CONST_BASE + 16 * i;
+};
+
+/** The data segment holding the constants. */
+function dataSegment() {
+  const buf = new DataView(new ArrayBuffer(16 * allNames.length));
+  names.forEach((n, i) => {
+    buf.setFloat64(16 * i, F64_CONSTANTS[n], true);
+    buf.setFloat64(16 * i + 8, F64_CONSTANTS[n], true);
+  });
+  Object.values(I64_CONSTANTS).forEach(([a, b], j) => {
+    const i = names.length + j;
+    buf.setBigInt64(16 * i, a, true);
+    buf.setBigInt64(16 * i + 8, b, true);
+  });
+  let s = '';
+  for (let i = 0; i < buf.byteLength; i++) s += `\\${buf.getUint8(i).toString(16).padStart(2, '0')}`;
+  return `  ;; SIMD constants (f64x2 splats, then i64x2 BIAS and LANE0), loaded once per call into locals\n  (data (i32.const ${CONST_BASE}) "${s}")\n`;
+}
+
+const g = (name) => `(local.get $${name})`;
+/** Locals holding the constants used by a function, and their loads (function prologue). */
+function constants(list) {
+  return {
+    locals: list.map((n) => `(local $K${n} v128)`).join(' '),
+    loads: list.map((n) => `    (local.set $K${n} (v128.load (i32.const ${at(n)})))`).join('\n'),
+  };
+}
+const K = (name) => `(local.get $K${name})`;
+const add = (a, b) => `(f64x2.add ${a} ${b})`;
+const sub = (a, b) => `(f64x2.sub ${a} ${b})`;
+const mul = (a, b) => `(f64x2.mul ${a} ${b})`;
+const set = (name, v) => `      (local.set $${name} ${v})`;
+
+const EXP_CONSTANTS = [
+  'LOG2E',
+  'SHIFTER',
+  'LN2_HI',
+  'LN2_LO',
+  'ONE',
+  ...range(2, 13).map((j) => `C${j}`),
+  'BIAS',
+  'TWO_M128',
+];
+function range(a, b) {
+  return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+}
+
+/** c₀ + x(c₁ + x(c₂ + …)) for constants named in `names`, x a WAT expression. */
+function horner(x, names) {
+  let acc = K(names[names.length - 1]);
+  for (let i = names.length - 2; i >= 0; i--) acc = add(K(names[i]), mul(x, acc));
+  return acc;
+}
+
+/**
+ * e^t for t in $t (t ∈ [−746, 0]) into $e: Cody–Waite reduction t = k ln2 + r (k = round(t log2e) via the
+ * 1.5·2^52 shifter, ln2 in two parts), e^r by the Taylor polynomial of degree 13 in Estrin's scheme, 2^k
+ * from its bits as 2^(k+128) · 2^−128 (subnormal results rounded once). Error about 1–2 ulp (rounding in
+ * the polynomial), no table, no branch.
+ */
+function vexp() {
+  const c = (j) => K(`C${j}`);
+  return [
+    set('kk', add(mul(g('t'), K('LOG2E')), K('SHIFTER'))),
+    set('kf', sub(g('kk'), K('SHIFTER'))),
+    set('r', sub(sub(g('t'), mul(g('kf'), K('LN2_HI'))), mul(g('kf'), K('LN2_LO')))),
+    set('r2', mul(g('r'), g('r'))),
+    set('r4', mul(g('r2'), g('r2'))),
+    set(
+      'e',
+      add(
+        add(
+          add(add(K('ONE'), g('r')), mul(g('r2'), add(c(2), mul(g('r'), c(3))))),
+          mul(g('r4'), add(add(c(4), mul(g('r'), c(5))), mul(g('r2'), add(c(6), mul(g('r'), c(7)))))),
+        ),
+        mul(
+          mul(g('r4'), g('r4')),
+          add(
+            add(add(c(8), mul(g('r'), c(9))), mul(g('r2'), add(c(10), mul(g('r'), c(11))))),
+            mul(g('r4'), add(c(12), mul(g('r'), c(13)))),
+          ),
+        ),
+      ),
+    ),
+    // 2^(k+128) is normal for every k ≥ −1076; the product with 2^−128 rounds once, to a subnormal if need be
+    set('e', mul(mul(g('e'), `(i64x2.shl (i64x2.add ${g('kk')} ${K('BIAS')}) (i32.const 52))`), K('TWO_M128'))),
+  ].join('\n');
+}
+
+/**
+ * A loss pass: over t = 0..m−1 in pairs, z and y from $z and $y, Σ ℓ into $acc lanes (lane 0: even t, lane
+ * 1: odd t; summed at the end), c[t] stored. The odd tail is one more pair with lane 1 masked out of the sum
+ * (its c is written into the buffer's padding).
+ */
+function lossPass(name, doc, extra, body, scale = '(local.get $scale)') {
+  const list = [...new Set([...EXP_CONSTANTS, 'MIN_ARG', 'ZERO', ...extra])];
+  const { locals, loads } = constants(list);
+  const step = (masked) =>
+    [
+      set('zz', `(v128.load (local.get $pz))`),
+      set('yy', `(v128.load (local.get $py))`),
+      body,
+      set(
+        'acc',
+        add(g('acc'), masked ? `(v128.and ${g('loss')} (v128.load (i32.const ${at('LANE0')})))` : g('loss')),
+      ),
+      `      (v128.store (local.get $pc) ${g('cc')})`,
+    ].join('\n');
+  return `
+  ;; ${doc}
+  (func (export "${name}") (param $z i32) (param $y i32) (param $c i32) (param $m i32) (param $scale f64)
+    (result f64)
+    (local $pz i32) (local $py i32) (local $pc i32) (local $end i32) (local $sc v128) (local $acc v128)
+    (local $zz v128) (local $yy v128) (local $t v128) (local $kk v128) (local $kf v128) (local $r v128)
+    (local $r2 v128) (local $r4 v128) (local $e v128) (local $u v128) (local $big v128) (local $small v128)
+    (local $pos v128) (local $res v128) (local $loss v128) (local $cc v128) (local $mm v128) (local $f v128)
+    (local $km v128) (local $s v128) (local $q v128) (local $R v128) (local $hfsq v128) (local $kq v128)
+    ${locals}
+${loads}
+    (local.set $sc (f64x2.splat ${scale}))
+    (local.set $pz (local.get $z))
+    (local.set $py (local.get $y))
+    (local.set $pc (local.get $c))
+    (local.set $end (i32.add (local.get $z) (i32.shl (i32.shr_u (local.get $m) (i32.const 1)) (i32.const 4))))
+    (block $done (loop $pairs
+      (br_if $done (i32.ge_u (local.get $pz) (local.get $end)))
+${step(false)}
+      (local.set $pz (i32.add (local.get $pz) (i32.const 16)))
+      (local.set $py (i32.add (local.get $py) (i32.const 16)))
+      (local.set $pc (i32.add (local.get $pc) (i32.const 16)))
+      (br $pairs)))
+    (if (i32.and (local.get $m) (i32.const 1))
+      (then
+${step(true)}))
+    (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+`;
+}
+
+/** t = −|z| clamped to [−746, 0] (NaN stays NaN: pmax keeps its first operand when the comparison fails). */
+const clampedArg = set('t', `(f64x2.pmax (f64x2.neg (f64x2.abs ${g('zz')})) ${K('MIN_ARG')})`);
+
+/**
+ * Sigmoid least squares: e = e^{−|z|}, σ(|z|) = 1/(1+e) ("big"), σ(−|z|) = e/(1+e) ("small");
+ * r = y − σ(z) = (y − 1) + small when z ≥ 0, y − small otherwise; ℓ = r², ℓ' = −2 r σ(z) σ(−z).
+ */
+function lossLsq() {
+  const body = [
+    clampedArg,
+    vexp(),
+    set('big', `(f64x2.div ${K('ONE')} ${add(K('ONE'), g('e'))})`),
+    set('small', mul(g('e'), g('big'))),
+    set('pos', `(f64x2.ge ${g('zz')} ${K('ZERO')})`),
+    set('r', `(v128.bitselect ${add(sub(g('yy'), K('ONE')), g('small'))} ${sub(g('yy'), g('small'))} ${g('pos')})`),
+    set('loss', mul(g('r'), g('r'))),
+    set('cc', mul(mul(g('r'), mul(g('big'), g('small'))), g('sc'))),
+  ].join('\n');
+  return lossPass(
+    'lossLsq',
+    'sigmoid least squares over margins: Σ (y − σ(z))², c = scale·ℓ′ = −2·scale·r σ(z) σ(−z)',
+    [],
+    body,
+    '(f64.mul (f64.const -2) (local.get $scale))',
+  );
+}
+
+/**
+ * Logistic: ỹ = +1 if y = 1 else −1, m = −ỹz, ℓ = softplus(m) = max(m, 0) + log1p(e^{−|m|}), ℓ' = −ỹ σ(m).
+ * log1p(e) for e ∈ (0, 1]: u = 1 + e ∈ (1, 2] = 2^k(1 + f) with k ∈ {0, 1} (k = 1 above √2), the rounding
+ * of u corrected by c = (e − (u − 1))/u, then fdlibm's log(1 + f) from s = f/(2 + f):
+ *   log1p(e) = k ln2_hi − ((f²/2 − (s(f²/2 + R(s²)) + (k ln2_lo + c))) − f).
+ */
+function lossLog() {
+  const body = [
+    // ỹ's sign bit (set when y = 1): m = −ỹz and c = −ỹσ(m)·scale flip signs with one xor each
+    set('pos', `(v128.and (f64x2.eq ${g('yy')} ${K('ONE')}) ${K('SIGN')})`),
+    set('mm', `(v128.xor ${g('zz')} ${g('pos')})`),
+    clampedArg,
+    vexp(),
+    set('u', add(K('ONE'), g('e'))),
+    set('big', `(f64x2.div ${K('ONE')} ${g('u')})`),
+    // u = 2^k (1 + f), k = 1 above √2: f = u·(1 or ½) − 1, exact
+    set('km', `(f64x2.gt ${g('u')} ${K('SQRT2')})`),
+    set('f', sub(mul(g('u'), sub(K('ONE'), `(v128.and ${g('km')} ${K('HALF')})`)), K('ONE'))),
+    set('q', mul(sub(g('e'), sub(g('u'), K('ONE'))), g('big'))),
+    set('s', `(f64x2.div ${g('f')} ${add(K('TWO'), g('f'))})`),
+    set('r2', mul(g('s'), g('s'))),
+    set('R', mul(g('r2'), horner(g('r2'), ['LG1', 'LG2', 'LG3', 'LG4', 'LG5', 'LG6', 'LG7']))),
+    // log1p(e) = k ln2 + log(1 + f) + q, log(1 + f) = f − s(f − R) (fdlibm e_log.c)
+    set(
+      'res',
+      add(
+        sub(g('f'), mul(g('s'), sub(g('f'), g('R')))),
+        add(mul(`(v128.and ${g('km')} ${K('ONE')})`, K('LN2')), g('q')),
+      ),
+    ),
+    set('loss', add(`(f64x2.pmax ${g('mm')} ${K('ZERO')})`, g('res'))),
+    // σ(m) = (1 if m ≥ 0 else e)/(1 + e): the numerator is max(e, [m ≥ 0])
+    set('s', mul(`(f64x2.pmax ${g('e')} (v128.and (f64x2.ge ${g('mm')} ${K('ZERO')}) ${K('ONE')}))`, g('big'))),
+    set('cc', mul(`(v128.xor ${g('s')} ${g('pos')})`, g('sc'))),
+  ].join('\n');
+  return lossPass(
+    'lossLog',
+    'logistic over margins: Σ softplus(−ỹz), c = scale·ℓ′',
+    ['HALF', 'TWO', 'SQRT2', 'LN2', 'SIGN', 'LG1', 'LG2', 'LG3', 'LG4', 'LG5', 'LG6', 'LG7'],
+    body,
+  );
+}
+
+/** Index load of width w bits at byte pointer p + offset (elements). */
+function loadIndex(w, p, element) {
+  const off = (element * w) / 8;
+  if (w === 8) return `(i32.load8_u offset=${off} ${p})`;
+  if (w === 16) return `(i32.load16_u offset=${off} ${p})`;
+  return `(i32.load offset=${off} ${p})`;
+}
+const log2 = (w) => ({ 8: 0, 16: 1, 32: 2 })[w];
+
+/**
+ * A 4-way gather Σ_k v[idx[k]] (· val[k]) over k ∈ [lo, hi): $pi walks the indices, $pv the values; the
+ * four sums $s0..$s3 are independent chains, combined (s0 + s1) + (s2 + s3); $base is v's address.
+ * Leaves the sum in $s0.
+ */
+function gather(w, binary, fixedBase) {
+  const term = (j) => {
+    const index = loadIndex(w, '(local.get $pi)', j);
+    // x at the fixed address X_BASE: the address folds into the load (x[idx] = X_BASE + 8 idx);
+    // elsewhere the indices are byte offsets from $base (pre-multiplied by 8 when the copy was built)
+    const x = fixedBase
+      ? `(f64.load offset=${X_BASE} (i32.shl ${index} (i32.const 3)))`
+      : `(f64.load (i32.add (local.get $base) ${index}))`;
+    return binary ? x : `(f64.mul (f64.load offset=${8 * j} (local.get $pv)) ${x})`;
+  };
+  const adv = (n) =>
+    [
+      `(local.set $pi (i32.add (local.get $pi) (i32.const ${(n * w) / 8})))`,
+      binary ? '' : `(local.set $pv (i32.add (local.get $pv) (i32.const ${8 * n})))`,
+    ].join(' ');
+  return `
+        (local.set $s0 (f64.const 0)) (local.set $s1 (f64.const 0))
+        (local.set $s2 (f64.const 0)) (local.set $s3 (f64.const 0))
+        (local.set $pe4 (i32.sub (local.get $pe) (i32.const ${(3 * w) / 8})))
+        (block $g4end (loop $g4
+          (br_if $g4end (i32.ge_u (local.get $pi) (local.get $pe4)))
+          (local.set $s0 (f64.add (local.get $s0) ${term(0)}))
+          (local.set $s1 (f64.add (local.get $s1) ${term(1)}))
+          (local.set $s2 (f64.add (local.get $s2) ${term(2)}))
+          (local.set $s3 (f64.add (local.get $s3) ${term(3)}))
+          ${adv(4)}
+          (br $g4)))
+        (block $g1end (loop $g1
+          (br_if $g1end (i32.ge_u (local.get $pi) (local.get $pe)))
+          (local.set $s0 (f64.add (local.get $s0) ${term(0)}))
+          ${adv(1)}
+          (br $g1)))
+        (local.set $s0 (f64.add (f64.add (local.get $s0) (local.get $s1)) (f64.add (local.get $s2) (local.get $s3))))`;
+}
+
+const GATHER_LOCALS =
+  '(local $pi i32) (local $pe i32) (local $pe4 i32) (local $pv i32) (local $base i32) ' +
+  '(local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)';
+
+/** z[t] = a_iᵀx for t < m, i = r0 + t (idx = 0) or idx[t]; yb[t] = y[i] when yb ≠ 0. */
+function rowsZ(w, binary) {
+  const B = binary ? 'b' : 'v';
+  return `
+  (func (export "rowsZ_${w}_${B}")
+    (param $rp i32) (param $ci i32) (param $vals i32) (param $z i32) (param $y i32) (param $yb i32)
+    (param $idx i32) (param $r0 i32) (param $m i32)
+    (local $t i32) (local $i i32) (local $lo i32) (local $hi i32) ${GATHER_LOCALS}
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $t) (local.get $m)))
+      (local.set $i (if (result i32) (local.get $idx)
+        (then (i32.load (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 2)))))
+        (else (i32.add (local.get $r0) (local.get $t)))))
+      (local.set $lo (i32.load (i32.add (local.get $rp) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $hi (i32.load offset=4 (i32.add (local.get $rp) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $pi (i32.add (local.get $ci) (i32.shl (local.get $lo) (i32.const ${log2(w)}))))
+      (local.set $pe (i32.add (local.get $ci) (i32.shl (local.get $hi) (i32.const ${log2(w)}))))
+      ${binary ? '' : '(local.set $pv (i32.add (local.get $vals) (i32.shl (local.get $lo) (i32.const 3))))'}
+      ${gather(w, binary, true)}
+      (f64.store (i32.add (local.get $z) (i32.shl (local.get $t) (i32.const 3))) (local.get $s0))
+      (if (local.get $yb) (then
+        (f64.store (i32.add (local.get $yb) (i32.shl (local.get $t) (i32.const 3)))
+          (f64.load (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $rows))))
+`;
+}
+
+/** g[j] += Σ_{k ∈ [cp[j], cp[j+1])} c[ri[k]] (· cv[k]) for j < d: the tile's CSC gather. */
+function cscG(w, binary) {
+  const B = binary ? 'b' : 'v';
+  return `
+  (func (export "cscG_${w}_${B}")
+    (param $cp i32) (param $ri i32) (param $cv i32) (param $c i32) (param $g i32) (param $d i32)
+    (local $j i32) (local $lo i32) (local $hi i32) (local $pg i32) ${GATHER_LOCALS}
+    (local.set $base (local.get $c))
+    (local.set $pg (local.get $g))
+    (local.set $hi (i32.load (local.get $cp)))
+    (block $done (loop $cols
+      (br_if $done (i32.ge_u (local.get $j) (local.get $d)))
+      (local.set $lo (local.get $hi))
+      (local.set $hi (i32.load offset=4 (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2)))))
+      (if (i32.lt_u (local.get $lo) (local.get $hi)) (then
+        (local.set $pi (i32.add (local.get $ri) (i32.shl (local.get $lo) (i32.const ${log2(w)}))))
+        (local.set $pe (i32.add (local.get $ri) (i32.shl (local.get $hi) (i32.const ${log2(w)}))))
+        ${binary ? '' : '(local.set $pv (i32.add (local.get $cv) (i32.shl (local.get $lo) (i32.const 3))))'}
+        ${gather(w, binary, false)}
+        (f64.store (local.get $pg) (f64.add (f64.load (local.get $pg)) (local.get $s0)))))
+      (local.set $pg (i32.add (local.get $pg) (i32.const 8)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $cols))))
+`;
+}
+
+/** g[ci[k]] += c[t] (· vals[k]) over the rows i = idx[t], t < m, whose c[t] ≠ 0 (a mini-batch). */
+function scatterG(w, binary) {
+  const B = binary ? 'b' : 'v';
+  return `
+  (func (export "scatterG_${w}_${B}")
+    (param $rp i32) (param $ci i32) (param $vals i32) (param $c i32) (param $g i32) (param $idx i32) (param $m i32)
+    (local $t i32) (local $i i32) (local $pi i32) (local $pe i32) (local $pv i32) (local $a i32) (local $ct f64)
+    (block $done (loop $rows
+      (br_if $done (i32.ge_u (local.get $t) (local.get $m)))
+      (local.set $ct (f64.load (i32.add (local.get $c) (i32.shl (local.get $t) (i32.const 3)))))
+      (if (f64.ne (local.get $ct) (f64.const 0)) (then
+        (local.set $i (i32.load (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 2)))))
+        (local.set $pi (i32.add (local.get $ci)
+          (i32.shl (i32.load (i32.add (local.get $rp) (i32.shl (local.get $i) (i32.const 2)))) (i32.const ${log2(w)}))))
+        (local.set $pe (i32.add (local.get $ci)
+          (i32.shl (i32.load offset=4 (i32.add (local.get $rp) (i32.shl (local.get $i) (i32.const 2)))) (i32.const ${log2(w)}))))
+        ${
+          binary
+            ? ''
+            : `(local.set $pv (i32.add (local.get $vals)
+          (i32.shl (i32.load (i32.add (local.get $rp) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 3))))`
+        }
+        (block $send (loop $s
+          (br_if $send (i32.ge_u (local.get $pi) (local.get $pe)))
+          (local.set $a (i32.add (local.get $g) (i32.shl ${loadIndex(w, '(local.get $pi)', 0)} (i32.const 3))))
+          (f64.store (local.get $a) (f64.add (f64.load (local.get $a))
+            ${binary ? '(local.get $ct)' : '(f64.mul (local.get $ct) (f64.load (local.get $pv)))'}))
+          (local.set $pi (i32.add (local.get $pi) (i32.const ${w / 8})))
+          ${binary ? '' : '(local.set $pv (i32.add (local.get $pv) (i32.const 8)))'}
+          (br $s)))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $rows))))
+`;
+}
+
+/** Every generated function and the constants' data segment, as WAT module fields. */
+export function passes() {
+  let out = dataSegment();
+  out += lossLsq() + lossLog();
+  for (const binary of [true, false]) {
+    for (const w of [8, 16, 32]) out += rowsZ(w, binary) + scatterG(w, binary);
+    for (const w of [16, 32]) out += cscG(w, binary);
+  }
+  return out;
+}
