@@ -10,8 +10,8 @@ call for thread start-up.
 Requests:
   {"op": "value-grad", "loss": "sigmoid-lsq" | "logistic", "calls": k}
       -> {"seconds": [t_1, ..., t_k]}   one value + gradient each, at the bench point x_j = 0.1 sin(j)
-  {"op": "lbfgs", "memory": m, "fstar": f, "loss": "sigmoid-lsq"}
-      -> {"seconds": s, "evaluations": e, "reached": bool}   L-BFGS-B from zeros until F − f* ≤ 1e-8
+  {"op": "lbfgs", "memory": m, "fstar": f, "loss": "sigmoid-lsq", "x0": [...]}
+      -> {"seconds": s, "evaluations": e, "reached": bool}   L-BFGS-B from x0 (default zeros) until F − f* ≤ 1e-8
   {"op": "versions"} -> {"python": ..., "numpy": ..., "scipy": ..., "blas": ...}
   {"op": "quit"}
 Usage: bench_server.py --data A9A_PATH
@@ -75,8 +75,9 @@ def main():
         t = time.perf_counter()
         reached = False
         try:
+            x0 = np.array(req["x0"], dtype=np.float64) if "x0" in req else np.zeros(d)
             scipy.optimize.minimize(
-                f, np.zeros(d), jac=True, method="L-BFGS-B",
+                f, x0, jac=True, method="L-BFGS-B",
                 options={"maxcor": req["memory"], "maxiter": 100000, "maxfun": 100000, "gtol": 0, "ftol": 0},
             )
         except Reached:

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { spread } from '../../src/cli/commands/bench.js';
 import { measure } from '../../src/node/bench.js';
-import { pythonEnv } from '../../src/node/compare.js';
+import { comparePython, lbfgsStart, pythonEnv } from '../../src/node/compare.js';
 import { optlab } from '../helpers/cli.js';
 import { dataDir, requireDataFile } from '../helpers/data.js';
 
@@ -38,6 +38,50 @@ describe('bench plumbing (no timing is asserted)', () => {
     assert.equal(j['lbfgs/a9a'].reached, true);
     // L-BFGS from zeros reaches 1e-8 of the minimum in fewer evaluations than SciPy's L-BFGS-B (2303 here)
     assert.ok(j['lbfgs/a9a'].evaluations < 2300, String(j['lbfgs/a9a'].evaluations));
+  });
+});
+
+describe('bench --compare-python plumbing (no timing is asserted)', () => {
+  it('the L-BFGS starts are zeros, then seeded 1e-10 perturbations (the same on every run)', () => {
+    assert.deepEqual(lbfgsStart(3, 0), new Float64Array(3));
+    const a = lbfgsStart(123, 2);
+    assert.deepEqual(lbfgsStart(123, 2), a);
+    assert.ok(a.every((v) => v !== 0 && Math.abs(v) < 1e-9));
+    assert.notDeepEqual(lbfgsStart(123, 3), a);
+  });
+
+  it('times optlab and a warm SciPy in alternating rounds and reports each ratio with its spread', {
+    timeout: 300_000,
+  }, async (t) => {
+    const path = requireDataFile(t, 'a9a');
+    if (!path) return;
+    const names: string[] = [];
+    const r = await comparePython({
+      data: path,
+      rounds: 2,
+      calls: 3,
+      memories: [20],
+      lbfgsRounds: 2,
+      onEntry: (n) => names.push(n),
+    });
+    if (!r.ok) {
+      // python3 with numpy and scipy is optional for optlab; it must say why it skipped
+      assert.match(r.reason, /python3/);
+      return;
+    }
+    assert.deepEqual(names, [
+      'value-grad/a9a',
+      'value-grad-logistic/a9a',
+      'logistic/sigmoid (optlab)',
+      'lbfgs-m20/a9a',
+    ]);
+    for (const e of Object.values(r.entries)) {
+      assert.ok(e.min <= e.ratio && e.ratio <= e.max && e.ratio > 0);
+      assert.equal(e.rounds, 2);
+    }
+    const lb = r.entries['lbfgs-m20/a9a'].notes!;
+    assert.equal(lb.reached, true);
+    assert.ok((lb.optlabCalls as number) > 100 && (lb.scipyCalls as number) > 100);
   });
 });
 

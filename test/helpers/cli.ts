@@ -1,18 +1,36 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
-/** Runs the CLI from source (node + tsx), as a user would run `optlab ARGS`; returns code and outputs. */
+/**
+ * Milliseconds a CLI call may take unless its test passes its own budget: 5 minutes, far above any call's
+ * time on a quiet machine (the full study takes ~30 s), so that a loaded machine slows tests down instead of
+ * killing them. OPTLAB_TEST_CLI_TIMEOUT_MS overrides it.
+ */
+export const DEFAULT_CLI_TIMEOUT_MS = Number(process.env.OPTLAB_TEST_CLI_TIMEOUT_MS ?? 300_000);
+
+/**
+ * Runs the CLI from source (node + tsx), as a user would run `optlab ARGS`; returns code and outputs.
+ * `timeoutMs`: the call's limit, from the calling test's own budget (default DEFAULT_CLI_TIMEOUT_MS); a call
+ * killed at its limit returns code −1 with the reason appended to stderr.
+ */
 export function optlab(
   args: string[],
   env: Record<string, string | undefined> = {},
   input?: string,
+  options: { timeoutMs?: number } = {},
 ): { code: number; stdout: string; stderr: string } {
   const main = resolve('src/cli/main.ts');
+  const timeout = options.timeoutMs ?? DEFAULT_CLI_TIMEOUT_MS;
   const r = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     input,
-    timeout: 120_000,
+    timeout,
+    maxBuffer: 256 * 1024 * 1024,
   });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  const killed = r.error !== undefined || (r.status === null && r.signal !== null);
+  const why = killed
+    ? `\n[test helper] optlab ${args[0] ?? ''} stopped after ${timeout} ms (${r.error?.message ?? r.signal})\n`
+    : '';
+  return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${why}` };
 }

@@ -28,7 +28,7 @@ describe('optlab study --preset full on a9a', { skip: skipData, timeout: 600_000
   let run: ReturnType<typeof optlab>;
   before(() => {
     assert.ok(haveData, `a9a and a9a.t are required (OPTLAB_REQUIRE_DATA=1) but missing from ${dataDir()}`);
-    run = optlab(['study', '--out', out, '--quiet'], { OPTLAB_DATA: dataDir() });
+    run = optlab(['study', '--out', out, '--quiet'], { OPTLAB_DATA: dataDir() }, undefined, { timeoutMs: 590_000 });
   });
 
   it('completes and prints the summary table and the report path', () => {
