@@ -27,14 +27,31 @@ export class Descent extends FullBatchMethod {
   lastAlpha = 0;
   /** How many times the memory was reset by a safeguard. */
   resets = 0;
+  /** Steps accepted since init. */
+  private steps = 0;
 
-  constructor(d: number, curvature: Curvature, rule: StepRule) {
+  /**
+   * @param scaledFirstStep start the first iteration's line search at α₀ = 1/‖d₀‖ (a unit move, as L-BFGS-B
+   *   does: Byrd, Lu, Nocedal & Zhu 1995, and its lnsrlb) instead of the rule's step: d₀ = −∇f(x₀) carries the
+   *   gradient's scale, and the first pair (s, y) sets H₀'s scale γ = sᵀy/yᵀy for the rest of the run.
+   */
+  constructor(
+    d: number,
+    curvature: Curvature,
+    rule: StepRule,
+    readonly scaledFirstStep = false,
+  ) {
     super(d);
     this.dir = new Float64Array(d);
     this.s = new Float64Array(d);
     this.y = new Float64Array(d);
     this.curvature = curvature;
     this.rule = rule;
+  }
+
+  override init(x0: Float64Array, oracle: Oracle): void {
+    super.init(x0, oracle);
+    this.steps = 0;
   }
 
   step(oracle: Oracle, batch?: RowBatch): StepOutcome {
@@ -45,7 +62,12 @@ export class Descent extends FullBatchMethod {
       this.resets++;
       curvature.direction(this.g, this.dir);
     }
-    let moved = moveAlong(this.rule, oracle, this.x, this.f, this.g, this.dir, this.xNew, this.gNew, batch);
+    let rule = this.rule;
+    if (this.scaledFirstStep && this.steps === 0 && rule.kind !== 'constant' && batch === undefined) {
+      const norm = Math.sqrt(dot(this.dir, this.dir));
+      if (norm > 0 && Number.isFinite(norm)) rule = { ...rule, step: 1 / norm };
+    }
+    let moved = moveAlong(rule, oracle, this.x, this.f, this.g, this.dir, this.xNew, this.gNew, batch);
     if (!moved.ok && curvature.hasMemory()) {
       curvature.reset();
       this.resets++;
@@ -57,6 +79,7 @@ export class Descent extends FullBatchMethod {
     sub(this.y, this.gNew, this.g);
     curvature.update(this.s, this.y);
     this.lastAlpha = moved.alpha;
+    this.steps++;
     this.accept(moved.f, oracle);
     return STEP_OK;
   }

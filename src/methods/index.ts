@@ -200,7 +200,7 @@ export const METHODS: Record<MethodName, MethodSpec> = {
     handlesL1: false,
     defaults: { step: 1, lineSearch: 'wolfe', memory: 10 },
     params: [...STEP_RULE_PARAMS, 'memory'],
-    create: (d, p) => new Descent(d, new Lbfgs(d, p.memory!), makeStepRule(p.lineSearch!, p.step!, p)),
+    create: (d, p) => new Descent(d, new Lbfgs(d, p.memory!), makeStepRule(p.lineSearch!, p.step!, p), p.memory! > 0),
   },
 };
 

@@ -168,7 +168,12 @@ describe('owlqn with λ = 0 reaches the minimum lbfgs (armijo) reaches', () => {
       }
       assert.ok(Math.abs(ow.value - lb.value) <= 1e-14 * Math.max(1, Math.abs(lb.value)), `${ow.value} vs ${lb.value}`);
       for (let j = 0; j < lb.x.length; j++) assert.ok(Math.abs(ow.x[j] - lb.x[j]) <= 1e-6, `x[${j}]`);
-      assert.notDeepStrictEqual(untimed(ow.trace), untimed(lb.trace), 'different paths');
+      // On tiny logistic the two take the very same steps: OWL-QN with λ = 0 is L-BFGS with backtracking, and
+      // both start at α = 1/‖d₀‖ (Andrew & Gao's choice, and L-BFGS-B's, which lbfgs follows); elsewhere the
+      // orthant projection or the restarts make the paths differ
+      if (c.name !== 'tiny logistic')
+        assert.notDeepStrictEqual(untimed(ow.trace), untimed(lb.trace), 'different paths');
+      else assert.deepStrictEqual(untimed(ow.trace), untimed(lb.trace));
     });
   }
 
