@@ -64,7 +64,7 @@ export class Objective implements Problem {
     this.n = X.rows;
     this.d = X.cols;
     const kernel = spec.kernel ?? 'auto';
-    this.wasm = kernel === 'js' ? null : WasmKernels.create(X, y);
+    this.wasm = kernel === 'js' ? null : WasmKernels.of(X, y); // built once per data set and thread
     if (kernel === 'wasm' && this.wasm === null)
       throw new OptlabError('WebAssembly SIMD kernels are not available here');
   }

@@ -13,7 +13,6 @@ import { lossValueGrad } from '../../src/objectives/kernels.js';
 import { LOSSES, type LossName } from '../../src/objectives/losses.js';
 import { Objective } from '../../src/objectives/objective.js';
 import { WasmKernels } from '../../src/objectives/wasm/runtime.js';
-import { minimize } from '../../src/run/minimize.js';
 import { requireDataFile } from '../helpers/data.js';
 
 let cached: ParsedLibsvm | undefined;
@@ -105,14 +104,5 @@ describe('a9a numbers', () => {
       const err = Math.max(...Array.from(g, (v, j) => Math.abs(v - exact[j])));
       assert.ok(err <= tol * maxAbs, `${kernel}: max error ${err / maxAbs} of max |g|`);
     }
-  });
-
-  it("the study's f* with the JavaScript kernels (lbfgs, memory 10, to rounding level) is the recorded one", (t) => {
-    const data = loadA9a(t);
-    if (data === undefined) return;
-    const { y } = encodeLabels(data.labels, '01', 'a9a');
-    const objective = new Objective(data.X, y, { loss: 'sigmoid-lsq', kernel: 'js' });
-    const r = minimize(objective, { method: 'lbfgs', memory: 10 }, { maxIter: 20000, tol: 0 });
-    assert.ok(relErr(r.value, 0.10330823063829146) <= 1e-12, `f* = ${r.value}`);
   });
 });

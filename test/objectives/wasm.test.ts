@@ -219,6 +219,23 @@ describe('WebAssembly SIMD kernels', () => {
     assert.ok(Math.abs(a.value(p.x, batch) - b.value(p.x, batch)) <= TOL * b.value(p.x, batch));
   });
 
+  it('are built once per data set: objectives on the same X and y share them, other labels get their own', () => {
+    const p = bigProblem(7, 100, 10, 3, true);
+    const a = new Objective(p.X, p.y, { loss: 'logistic' });
+    const b = new Objective(p.X, p.y, { loss: 'sigmoid-lsq', l2: 0.5 });
+    const c = new Objective(
+      p.X,
+      Float64Array.from(p.y, (v) => 1 - v),
+      { loss: 'logistic' },
+    );
+    assert.ok(a.wasm !== null && a.wasm === b.wasm);
+    assert.notEqual(c.wasm, a.wasm);
+    const g = new Float64Array(10);
+    const fa = a.valueGrad(p.x, g); // b's evaluations in between leave nothing behind
+    b.valueGrad(p.x, new Float64Array(10));
+    assert.ok(Object.is(a.valueGrad(p.x, new Float64Array(10)), fa));
+  });
+
   it('refuses a contiguous row range other than all rows', () => {
     const X = makeCsr(2, 1, Int32Array.of(0, 1, 2), Int32Array.of(0, 0), null);
     const w = WasmKernels.create(X, Float64Array.of(1, 0))!;

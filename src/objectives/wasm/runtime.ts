@@ -38,7 +38,28 @@ export class WasmKernels {
     this.passes = new Passes(instance.exports as Record<string, (...a: number[]) => number>, L, S, buf);
   }
 
-  /** Kernels for this matrix and labels, or null when WebAssembly SIMD is unavailable or the data exceed 4 GiB. */
+  /**
+   * The kernels of this matrix and labels, built once per thread and shared by every objective on them (a
+   * sweep builds hundreds of objectives on one data set; building the copy and the tiles' CSC costs about
+   * as much as 10–20 evaluations). The kernels keep no state between calls, so sharing is safe; the copy
+   * is taken when first built, so X and y must not change afterwards (optlab never mutates a loaded data
+   * set). Null when WebAssembly SIMD is unavailable or the data exceed 4 GiB.
+   */
+  static of(X: Csr, y: Float64Array): WasmKernels | null {
+    let byLabels = cache.get(X);
+    if (byLabels === undefined) {
+      byLabels = new WeakMap();
+      cache.set(X, byLabels);
+    }
+    let k = byLabels.get(y);
+    if (k === undefined) {
+      k = WasmKernels.create(X, y);
+      byLabels.set(y, k);
+    }
+    return k;
+  }
+
+  /** New kernels for this matrix and labels (not shared), or null when WebAssembly SIMD is unavailable or the data exceed 4 GiB. */
   static create(X: Csr, y: Float64Array): WasmKernels | null {
     const module = kernelModule();
     if (module === null) return null;
@@ -88,6 +109,8 @@ export class WasmKernels {
     return this.passes.tiles(loss, 0, this.passes.L.tiles.length - 1, scale, grad);
   }
 }
+
+const cache = new WeakMap<Csr, WeakMap<Float64Array, WasmKernels | null>>();
 
 /** Whether idx[start..end−1] is 0, 1, 2, … */
 function inOrder(idx: Int32Array, start: number, end: number): boolean {
