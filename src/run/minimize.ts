@@ -31,7 +31,7 @@ import {
   shown,
 } from '../methods/params.js';
 import type { Problem } from '../objectives/problem.js';
-import { didYouMean } from '../suggest.js';
+import { closest, didYouMean } from '../suggest.js';
 import { BUDGET_NAMES, type Budgets, resolveBudgets } from './budgets.js';
 import type { RunResult, TracePoint } from './result.js';
 import { Runner, type RunOptions } from './run.js';
@@ -201,12 +201,17 @@ function checkFunctionOptions(options: unknown): { method: MethodName; rest: Rec
   for (const k of Object.keys(rest)) {
     if (FUNCTION_KEYS.includes(k) || METHODS[m].params.includes(k as ParamName)) continue;
     const known = [...FUNCTION_KEYS, ...METHODS[m].params];
-    const hint = didYouMean(k, known);
-    if (PARAM_NAMES.includes(k as ParamName) || hint === '')
+    const near = closest(k, known);
+    // a parameter (of another method), or a word closest to one of this method's parameters
+    if (
+      PARAM_NAMES.includes(k as ParamName) ||
+      (near !== undefined && !FUNCTION_KEYS.includes(near)) ||
+      near === undefined
+    )
       throw new OptlabError(
-        `parameter '${k}' is not a parameter of ${m}${hint || ` (${m} takes: ${METHODS[m].params.join(', ') || 'none'})`}`,
+        `parameter '${k}' is not a parameter of ${m}${near !== undefined ? ` (did you mean '${near}'?)` : ` (${m} takes: ${METHODS[m].params.join(', ') || 'none'}; options: ${FUNCTION_KEYS.slice(1).join(', ')})`}`,
       );
-    throw new OptlabError(`unknown option '${k}'${hint}`);
+    throw new OptlabError(`unknown option '${k}' (did you mean '${near}'?)`);
   }
   for (const k of ['hessVec', 'callback'] as const) {
     if (rest[k] !== undefined && typeof rest[k] !== 'function')

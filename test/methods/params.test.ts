@@ -23,7 +23,7 @@ import {
 import { minimize } from '../../src/run/minimize.js';
 import { PARAM_RULES } from '../../src/sweep/schema.js';
 import { PARAM_FIELDS, parseNumber } from '../../web/src/fields.js';
-import { Quadratic } from '../helpers/problems.js';
+import type { Quadratic } from '../helpers/problems.js';
 
 // ---- compile-time: these lines are checked by `npm run typecheck` (tsc includes test/) ----
 const ok1: MethodConfig = { method: 'lbfgs', memory: 5, lineSearch: 'armijo' };
@@ -36,11 +36,15 @@ const bad2: MethodConfig = { method: 'owlqn', step: 1 };
 const bad3: MethodConfig = { method: 'gd', lineSearch: 'wolf' };
 const sgdOnly: ParamsOf<'sgd'> = { step: 1, batch: 2, momentum: 0, nesterov: false };
 void [ok1, ok2, bad1, bad2, bad3, sgdOnly];
+function square(x: Float64Array, g: Float64Array): number {
+  g[0] = 2 * x[0];
+  return x[0] ** 2;
+}
 function typeChecksOfMinimize(p: Quadratic) {
   // @ts-expect-error a literal config is checked against its method in minimize() too
   minimize(p, { method: 'sgd', memory: 3 });
   // @ts-expect-error and in the function form's options
-  minimize((x, g) => ((g[0] = 2 * x[0]), x[0] ** 2), [1], { method: 'gd', memory: 3 });
+  minimize(square, [1], { method: 'gd', memory: 3 });
   minimize(p, { method: 'lbfgs', memory: 3 }, { onTrace: (pt) => void pt.value });
 }
 void typeChecksOfMinimize;
@@ -63,7 +67,8 @@ describe('parameter table', () => {
       assert.deepEqual(METHODS[m].params, paramsOf(m));
       assert.deepEqual(METHODS[m].defaults, defaultsOf(m));
       // every default obeys its own rule
-      for (const [p, v] of Object.entries(defaultsOf(m))) assert.equal(checkParamValue(p as never, v), undefined, `${m}.${p}`);
+      for (const [p, v] of Object.entries(defaultsOf(m)))
+        assert.equal(checkParamValue(p as never, v), undefined, `${m}.${p}`);
     }
   });
 
@@ -129,7 +134,10 @@ describe('resolveParams in the library’s words, with "did you mean"', () => {
     throwsOptlab(() => resolveParams('lbfgs', { memory: -1 }, 0), 'lbfgs: memory: expected an integer >= 0, got -1');
     throwsOptlab(() => resolveParams('gd', { step: '1' } as never, 0), "gd: step: expected a positive number, got '1'");
     throwsOptlab(() => resolveParams('sgd', { nesterov: true }, 0), 'sgd: nesterov needs momentum > 0');
-    throwsOptlab(() => resolveParams('lbfgs', { c1: 0.9, c2: 0.5 }, 0), 'lbfgs: need 0 < c1 < c2 < 1, got c1 = 0.9, c2 = 0.5');
+    throwsOptlab(
+      () => resolveParams('lbfgs', { c1: 0.9, c2: 0.5 }, 0),
+      'lbfgs: need 0 < c1 < c2 < 1, got c1 = 0.9, c2 = 0.5',
+    );
     throwsOptlab(() => resolveParams('gd', {}, 0.1), /^gd does not handle lambda > 0 \(L1\); use one of: prox-gd/);
   });
 
@@ -138,6 +146,9 @@ describe('resolveParams in the library’s words, with "did you mean"', () => {
       () => resolveParams('gd', { memory: 3 } as never, 0, CLI_VOICE),
       '--memory does not apply to --method gd (it takes: --step, --line-search, --c1, --c2)',
     );
-    throwsOptlab(() => resolveParams('sgd', { nesterov: true }, 0, CLI_VOICE), '--method sgd: --nesterov needs --momentum > 0');
+    throwsOptlab(
+      () => resolveParams('sgd', { nesterov: true }, 0, CLI_VOICE),
+      '--method sgd: --nesterov needs --momentum > 0',
+    );
   });
 });

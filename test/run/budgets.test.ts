@@ -68,7 +68,10 @@ describe('budgets: one table, one resolver', () => {
   });
 
   it('values are checked by the table', () => {
-    assert.throws(() => resolveBudgets('gd', false, { maxIter: 2.5 }), /^OptlabError: maxIter: expected a positive integer, got 2.5$/);
+    assert.throws(
+      () => resolveBudgets('gd', false, { maxIter: 2.5 }),
+      /^OptlabError: maxIter: expected a positive integer, got 2.5$/,
+    );
     assert.throws(() => resolveBudgets('gd', false, { tol: -1 }), /tol: expected a number >= 0, got -1/);
     assert.throws(
       () => resolveBudgets('gd', false, { maxIter: 0 }, (b) => `--${b}`),

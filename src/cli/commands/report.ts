@@ -1,9 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { readResults, writeReport } from '../../node/report-writer.js';
-import { isStudyFolder, writeStudyReport } from '../../node/study.js';
-import { buildSweepReport } from '../../report/build.js';
+import { reportFolder } from '../../node/api.js';
 import { formatNumber } from '../output.js';
 import { progress } from '../progress.js';
 
@@ -39,18 +37,9 @@ export function register(program: Command): void {
       let nFigures: number;
       let nRuns: number;
       try {
-        if (isStudyFolder(dir)) {
-          // a folder written by `optlab study`: rebuild the study's own report
-          const r = await writeStudyReport(dir, writeOpts);
-          nFigures = r.figures;
-          nRuns = r.data.runs.length;
-        } else {
-          const { runs, traces, manifest } = await readResults(dir);
-          const report = buildSweepReport(runs, traces, manifest, o.title !== undefined ? { title: o.title } : {});
-          nFigures = report.sections.reduce((s, x) => s + x.figures.length, 0);
-          nRuns = runs.length;
-          await writeReport(report, dir, writeOpts);
-        }
+        const r = await reportFolder(dir, { ...writeOpts, ...(o.title !== undefined ? { title: o.title } : {}) });
+        nFigures = r.figures;
+        nRuns = r.runs;
       } finally {
         bar.stop();
       }
