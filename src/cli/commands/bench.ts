@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { isDatasetName } from '../../data/registry.js';
 import { OptlabError } from '../../errors.js';
-import { type BenchEntry, benchA9a, benchPython, benchScaling, type Timing } from '../../node/bench.js';
+import type { BenchEntry, Timing } from '../../node/bench.js';
 import { resolveData } from '../../node/load.js';
 import { formatNumber, textTable, toJson } from '../output.js';
 import { positiveInt } from '../parse.js';
@@ -41,9 +41,7 @@ export function ratios(ours: Record<string, BenchEntry>, theirs: Record<string, 
 export function register(program: Command): void {
   program
     .command('bench')
-    .description(
-      'benchmark the kernels, the parser, L-BFGS and the study (median of repeated runs); see bench/README.md',
-    )
+
     .option('--data <name|file>', 'the a9a dataset (name or path)', 'a9a')
     .option('--json', 'print JSON keyed by entry name')
     .option('--compare-python', 'also time SciPy equivalents (python3 with numpy and scipy) and print ratios')
@@ -55,6 +53,8 @@ export function register(program: Command): void {
     )
     .option('--scale-rows <list>', 'row counts of the scaling entries (1e7 writes a 1.8 GB file)', '1e5,1e6')
     .action(async (o: BenchFlags) => {
+      // the benchmark (and the study it may run) loads only when this command runs
+      const { benchA9a, benchPython, benchScaling } = await import('../../node/bench.js');
       const where = await resolveData(o.data);
       const name = isDatasetName(o.data) ? o.data : 'data';
       if (name !== 'a9a' && !o.json) process.stderr.write('optlab: note: the lbfgs entry targets the a9a minimum\n');

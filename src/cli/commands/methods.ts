@@ -6,7 +6,7 @@ import { toJson } from '../output.js';
 export function register(program: Command): void {
   program
     .command('methods')
-    .description('list the optimizers with their parameters, defaults and references')
+
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) => {
       const rows = METHOD_NAMES.map((m) => {

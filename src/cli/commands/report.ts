@@ -14,9 +14,7 @@ interface ReportFlags {
 export function register(program: Command): void {
   program
     .command('report')
-    .description(
-      'turn a results folder (optlab sweep --out DIR) into figures (SVG, PNG) and a self-contained report.html',
-    )
+
     .argument('<dir>', 'results folder')
     .option('--no-png', 'write only the SVG of each figure')
     .option('--title <text>', 'title of the report')

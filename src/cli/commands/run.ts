@@ -32,7 +32,7 @@ interface RunFlags extends DataOptions, ObjectiveOptions, MethodFlags {
 }
 
 export function register(program: Command): void {
-  const cmd = program.command('run').description('minimize an objective on a dataset with one method, and trace it');
+  const cmd = program.command('run');
   addMethodOptions(addObjectiveOptions(addDataOptions(cmd)))
     .option('--test-data <name|file>', 'test set (same label mapping and dimension) for test accuracy')
     .option('--json', 'print the run as JSON (config, dataset, result, trace)')

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { runStudy } from '../../node/study.js';
+import { runStudy } from '../../node/api.js';
 import { formatNumber, textTable } from '../output.js';
 import { positiveInt } from '../parse.js';
 import { createDisplay } from './sweep.js';
@@ -27,7 +27,7 @@ export function defaultStudyOut(now = new Date()): string {
 export function register(program: Command): void {
   program
     .command('study')
-    .description('run the built-in optimization study (questions 1-12 of the original notebook) and write its report')
+
     .option('--out <dir>', 'results folder (default: results/study-<timestamp>)')
     .addOption(
       new Option(

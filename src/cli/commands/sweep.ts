@@ -1,7 +1,8 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { OptlabError } from '../../errors.js';
-import { runSweep, type SweepEvent } from '../../node/sweep-runner.js';
+import { runSweep } from '../../node/api.js';
+import type { SweepEvent } from '../../node/sweep-runner.js';
 import type { RunProgress } from '../../sweep/execute.js';
 import type { RunSpec } from '../../sweep/expand.js';
 import { formatNumber } from '../output.js';
@@ -22,9 +23,7 @@ export function defaultOut(file: string): string {
 export function register(program: Command): void {
   program
     .command('sweep')
-    .description(
-      'run a sweep (datasets x objective x methods x parameter grids x seeds) from a YAML or JSON file; see docs/sweep-format.md',
-    )
+
     .argument('<file>', 'sweep file (.yaml, .yml or .json)')
     .option('--out <dir>', 'results folder (default: results/<file name>)')
     .option('--jobs <n>', 'runs in parallel (default: the number of cores)', positiveInt)
