@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress display')
     .action(async (dir: string, o: ReportFlags) => {
       const t0 = performance.now();
-      const bar = progress('figures', { quiet: o.quiet });
+      const bar = progress('figures', { quiet: o.quiet, unit: 'figures' });
       const warned = new Set<string>();
       const writeOpts = {
         png: o.png,

@@ -79,7 +79,7 @@ async function runAndReport(
 ) {
   const opts = runOptions(o);
   const { runner, params, budgets } = prepare(objective, { method: o.method, ...methodParams(o) }, opts, CLI_VOICE);
-  const bar = progress(o.method, { quiet });
+  const bar = progress(o.method, { quiet, unit: budgets.maxIter !== undefined ? 'iter' : 'epochs' });
   const total = budgets.maxIter ?? budgets.epochs ?? 0;
   const onSigint = () => runner.interrupt('interrupted by Ctrl-C');
   process.once('SIGINT', onSigint);

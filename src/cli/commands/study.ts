@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import { runStudy } from '../../node/api.js';
 import { formatNumber, textTable } from '../output.js';
 import { positiveInt } from '../parse.js';
-import { createDisplay } from './sweep.js';
+import { createDisplay } from '../progress.js';
 
 interface StudyFlags {
   out?: string;
@@ -70,7 +70,7 @@ export function register(program: Command): void {
           testData: o.testData === false ? null : o.testData,
           signal: ctl.signal,
           onEvent: (e) => display.event(e),
-          onStage: (m) => display.log(`study: ${m}`),
+          onStage: (m) => display.stage(m),
           onWarning: (m) => display.log(`optlab: warning: ${m}`),
         });
       } finally {
