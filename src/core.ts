@@ -14,23 +14,60 @@ export { type SynthOptions, type SynthResult, synthesize } from './data/synth.js
 export { InputError, OptlabError } from './errors.js';
 export { armijo, strongWolfe } from './linesearch/index.js';
 export {
+  type AnyMethodConfig,
+  CLI_VOICE,
   createMethod,
+  LIBRARY_VOICE,
   METHOD_NAMES,
   METHODS,
+  type MethodConfig,
   type MethodName,
   type MethodParams,
+  type MethodSpec,
+  type ParamName,
+  type ParamsOf,
   resolveParams,
+  type Voice,
 } from './methods/index.js';
+export { flagOf, PARAMS, type ParamSpec, paramsOf } from './methods/params.js';
 export type { Method, StepOutcome } from './methods/types.js';
 export { l1Norm, softThreshold, sparsity } from './objectives/l1.js';
 export { LOSSES, type LossName, logistic, type MarginLoss, sigmoidLsq } from './objectives/losses.js';
 export { Objective, type ObjectiveSpec, type RowBatch } from './objectives/objective.js';
 export { ParallelObjective, type ParallelObjectiveOptions, planShards, shareProblem } from './objectives/parallel.js';
 export type { Problem } from './objectives/problem.js';
-export { accuracy, type MethodConfig, minimize, minimizeAsync, prepare } from './run/minimize.js';
+export {
+  BUDGET_NAMES,
+  BUDGETS,
+  type BudgetName,
+  type BudgetSpec,
+  type Budgets,
+  DEFAULT_TOL,
+  resolveBudgets,
+} from './run/budgets.js';
+export {
+  accuracy,
+  defaultBudgets,
+  type FunctionOptions,
+  type MinimizeResult,
+  minimize,
+  minimizeAsync,
+  type ObjectiveFunction,
+  prepare,
+} from './run/minimize.js';
 export { type Counts, Oracle } from './run/oracle.js';
 export { type RunConfig, type RunRecord, runRecord, traceCsv } from './run/record.js';
 export { type RunResult, STOP_REASONS, type StopReason, type TracePoint } from './run/result.js';
 export { Rng } from './run/rng.js';
 export { Runner, type RunOptions, runMethod } from './run/run.js';
+export { closest, didYouMean } from './suggest.js';
+export { type DatasetRef, expandSweep, type RunSpec } from './sweep/expand.js';
+export {
+  parseSweepText,
+  readSweep,
+  SweepError,
+  type SweepProblem,
+  type SweepSpec,
+  validateSweep,
+} from './sweep/schema.js';
 export { VERSION } from './version.js';

@@ -1,66 +1,183 @@
 #!/usr/bin/env node
+/**
+ * The CLI's entry: a table of commands, each loaded only when it runs (so `optlab --version` and `optlab run`
+ * start without Vega, resvg, zod or yaml), and one voice for every error, commander's included: one line
+ * `optlab: ...`, with "did you mean", exit 2 for a usage error, 1 for a failed run or check, 130 for Ctrl-C.
+ */
 import { Command, CommanderError } from 'commander';
 import { OptlabError } from '../errors.js';
 import { VERSION } from '../version.js';
-import * as benchCmd from './commands/bench.js';
-import * as datasets from './commands/datasets.js';
-import * as evalCmd from './commands/eval.js';
-import * as fetchCmd from './commands/fetch.js';
-import * as gradcheckCmd from './commands/gradcheck.js';
-import * as inspect from './commands/inspect.js';
-import * as methodsCmd from './commands/methods.js';
-import * as reportCmd from './commands/report.js';
-import * as runCmd from './commands/run.js';
-import * as serveCmd from './commands/serve.js';
-import * as studyCmd from './commands/study.js';
-import * as sweepCmd from './commands/sweep.js';
-import * as synthCmd from './commands/synth.js';
+import { commanderMessage, requireAfterUnknown } from './voice.js';
 
-/** Every command module registers itself on the program; the CLI only parses, calls the library and prints. */
-const COMMANDS: Array<{ register(program: Command): void }> = [
-  datasets,
-  fetchCmd,
-  inspect,
-  evalCmd,
-  gradcheckCmd,
-  methodsCmd,
-  runCmd,
-  sweepCmd,
-  reportCmd,
-  studyCmd,
-  benchCmd,
-  serveCmd,
-  synthCmd,
+interface CommandEntry {
+  name: string;
+  description: string;
+  /** Shown under the command's --help. */
+  examples: string[];
+  /** The command's module; it registers its options and action on the program. */
+  load(): Promise<{ register(program: Command): void }>;
+}
+
+/** Every command; the CLI only parses, calls the library and prints. */
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: 'datasets',
+    description: 'list the dataset registry and where each dataset is found (OPTLAB_DATA, cache, or not yet)',
+    examples: ['optlab datasets', 'optlab datasets --json'],
+    load: () => import('./commands/datasets.js'),
+  },
+  {
+    name: 'fetch',
+    description: 'download registry datasets into the cache, verifying their SHA-256',
+    examples: ['optlab fetch a9a a9a.t'],
+    load: () => import('./commands/fetch.js'),
+  },
+  {
+    name: 'inspect',
+    description: 'shape, sparsity, labels and columns of a dataset; optionally its feature correlation heatmap',
+    examples: ['optlab inspect --data a9a', 'optlab inspect --data my.svm --corr corr.svg'],
+    load: () => import('./commands/inspect.js'),
+  },
+  {
+    name: 'eval',
+    description: 'value, gradient norm and gradient of the objective at a point',
+    examples: ['optlab eval --data a9a --at zeros', 'optlab eval --data a9a --objective logistic --at x.json --json'],
+    load: () => import('./commands/eval.js'),
+  },
+  {
+    name: 'gradcheck',
+    description:
+      'check the explicit gradient (and Hessian-vector product) against autodiff and central finite differences',
+    examples: ['optlab gradcheck --data a9a --rows 1000', 'optlab gradcheck --data a9a --objective logistic --l2 1e-3'],
+    load: () => import('./commands/gradcheck.js'),
+  },
+  {
+    name: 'methods',
+    description: 'list the optimizers with their parameters, defaults and references',
+    examples: ['optlab methods', 'optlab methods --json'],
+    load: () => import('./commands/methods.js'),
+  },
+  {
+    name: 'run',
+    description: 'minimize an objective on a dataset with one method, and trace it',
+    examples: [
+      'optlab run --data a9a --method lbfgs --memory 10 --tol 1e-8',
+      'optlab run --data a9a --method sgd --step 0.5 --batch 64 --momentum 0.9 --nesterov --epochs 5',
+      'optlab run --data a9a --method owlqn --lambda 1e-3 --out results/owlqn',
+    ],
+    load: () => import('./commands/run.js'),
+  },
+  {
+    name: 'sweep',
+    description:
+      'run a sweep (datasets x objective x methods x parameter grids x seeds) from a YAML or JSON file; see docs/sweep-format.md',
+    examples: [
+      'optlab sweep examples/sgd-steps.yaml --out results/sgd-steps',
+      'optlab sweep examples/sgd-steps.yaml --out results/sgd-steps --resume',
+    ],
+    load: () => import('./commands/sweep.js'),
+  },
+  {
+    name: 'report',
+    description:
+      'turn a results folder (optlab sweep --out DIR) into figures (SVG, PNG) and a self-contained report.html',
+    examples: ['optlab report results/sgd-steps', "optlab report results/sgd-steps --no-png --title 'SGD steps'"],
+    load: () => import('./commands/report.js'),
+  },
+  {
+    name: 'study',
+    description: 'run the built-in optimization study (questions 1-12 of the original notebook) and write its report',
+    examples: [
+      'optlab study',
+      'optlab study --preset seed --seeds 1 --out results/seed',
+      'optlab study --data my.svm --no-test-data',
+    ],
+    load: () => import('./commands/study.js'),
+  },
+  {
+    name: 'bench',
+    description:
+      'benchmark the kernels, the parser, L-BFGS and the study (median of repeated runs); see bench/README.md',
+    examples: ['optlab bench', 'optlab bench --compare-python --no-study'],
+    load: () => import('./commands/bench.js'),
+  },
+  {
+    name: 'serve',
+    description: 'serve the playground (the optimizers in the browser) and the datasets found here, on localhost',
+    examples: ['optlab serve', 'optlab serve --port 0 --data-dir ../shared/data'],
+    load: () => import('./commands/serve.js'),
+  },
+  {
+    name: 'synth',
+    description:
+      'write a seeded synthetic binary classification dataset with a planted linear model (uniform columns, ' +
+      'labels sign(a.w + noise)), as LIBSVM text or a binary CSR file, for scale tests',
+    examples: [
+      'optlab synth --rows 100000 --features 1000 --nnz-per-row 20 --out synth.svm',
+      'optlab synth --rows 1e6 --features 5000 --nnz-per-row 30 --out big.csr',
+    ],
+    load: () => import('./commands/synth.js'),
+  },
 ];
 
-export function buildProgram(): Command {
+const EXIT_CODES = `Exit status: 0 success, 1 a failed run or check, 2 a usage or input error, 130 interrupted (Ctrl-C).`;
+
+function examplesText(e: CommandEntry): string {
+  return `\nExamples:\n${e.examples.map((x) => `  $ ${x}`).join('\n')}\n`;
+}
+
+/**
+ * The program with every command: the one named in `argv` (if any) with its options and action, the others
+ * as names and descriptions only (enough for the overview, --help and "did you mean").
+ */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command();
   program
     .name('optlab')
     .description('Optimization for machine learning on sparse LIBSVM data: objectives, optimizers, studies, reports')
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const c of COMMANDS) c.register(program);
-  for (const c of program.commands) c.exitOverride().showHelpAfterError('(run with --help for usage)');
+    .addHelpText('after', `\nExamples:\n  $ optlab run --data a9a --method lbfgs\n  $ optlab study\n\n${EXIT_CODES}\n`);
+  const wanted = argv.slice(2).find((a) => !a.startsWith('-'));
+  const helpFor = wanted === 'help' ? argv.slice(2).filter((a) => !a.startsWith('-'))[1] : undefined;
+  for (const entry of COMMANDS) {
+    if (entry.name === wanted || entry.name === helpFor) (await entry.load()).register(program);
+    else program.command(entry.name);
+    const cmd = program.commands.find((c) => c.name() === entry.name)!;
+    cmd.description(entry.description).addHelpText('after', `${examplesText(entry)}\n${EXIT_CODES}\n`);
+  }
+  const configure = (c: Command) => {
+    c.exitOverride().configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`optlab: ${commanderMessage(s, c)}\n`),
+    });
+    requireAfterUnknown(c);
+  };
+  configure(program);
+  for (const c of program.commands) configure(c);
   return program;
 }
 
 /** Runs the CLI: user errors print one line and exit 2 (or their own code), never a stack trace. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (e) {
     if (e instanceof CommanderError) {
-      // help and version are not errors; commander already printed its message
+      // help and version are not errors; the one-line message is already printed
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help'
         ? 0
         : 2;
     }
     if (e instanceof OptlabError) {
-      process.stderr.write(`optlab: ${e.message}\n`);
+      // one line per problem (a sweep file reports all of its problems at once)
+      process.stderr.write(
+        `${e.message
+          .split('\n')
+          .map((l) => `optlab: ${l}`)
+          .join('\n')}\n`,
+      );
       return e.exitCode;
     }
     throw e;

@@ -1,74 +1,80 @@
-import { type Command, Option } from 'commander';
-import { METHOD_NAMES, type MethodName, type MethodParams } from '../methods/index.js';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { METHOD_NAMES, METHODS, type MethodName, type MethodParams } from '../methods/index.js';
+import { accepts, flagOf, PARAM_NAMES, PARAMS, type ParamName, type ParamSpec, ruleOf } from '../methods/params.js';
+import { BUDGET_NAMES, BUDGETS, type BudgetName, type BudgetSpec, type Budgets } from '../run/budgets.js';
 import type { RunOptions } from '../run/run.js';
-import { finiteNumber, nonNegative, nonNegativeInt, positive, positiveInt } from './parse.js';
+import { finiteNumber } from './parse.js';
 
 /** Method, step-rule and budget flags of `optlab run` (the same names as the library's parameters). */
-export interface MethodFlags {
-  method: MethodName;
-  step?: number;
-  lineSearch?: 'none' | 'armijo' | 'wolfe';
-  c1?: number;
-  c2?: number;
-  batch?: number;
-  momentum?: number;
-  nesterov?: boolean;
-  eps?: number;
-  beta1?: number;
-  beta2?: number;
-  memory?: number;
-  maxIter?: number;
-  epochs?: number;
-  maxPasses?: number;
-  timeLimit?: number;
-  tol: number;
-  traceEvery?: number;
-  init: 'zeros' | 'randn';
-  seed: number;
+export type MethodFlags = { method: MethodName } & MethodParams &
+  Budgets & {
+    init: 'zeros' | 'randn';
+    seed: number;
+  };
+
+type Rule = Pick<ParamSpec, 'kind' | 'min' | 'max' | 'minOpen' | 'maxOpen' | 'choices'>;
+
+/** A commander parser for a number flag with the table's rule ('expected a positive number, got -1'). */
+export function numberParser(rule: Rule): (text: string) => number {
+  return (text) => {
+    const v = Number(text);
+    if (text.trim() === '' || !accepts(rule, v))
+      throw new InvalidArgumentError(`expected ${ruleOf(rule)}, got '${text}'`);
+    return v;
+  };
+}
+
+const ARG: Partial<Record<string, string>> = { step: 's', lineSearch: 'rule', batch: 'b', memory: 'm', maxIter: 'k' };
+
+/** `(gd 1, sgd 1, adagrad 0.5, ...)`: the defaults of the methods that take a parameter. */
+function defaultsText(p: ParamName): string {
+  const s: ParamSpec = PARAMS[p];
+  const byMethod = Object.entries(s.methods)
+    .filter(([, v]) => v !== null)
+    .map(([m, v]) => `${m} ${v}`);
+  const parts: string[] = [];
+  const values = new Set(Object.values(s.methods).filter((v) => v !== null));
+  if (values.size === 1 && byMethod.length === Object.keys(s.methods).length) parts.push(`default ${[...values][0]}`);
+  else if (byMethod.length > 0) parts.push(`default: ${byMethod.join(', ')}`);
+  if (s.fallback !== undefined) parts.push(`unset: ${s.fallback}`);
+  if (s.unset !== undefined) parts.push(`unset: ${s.unset}`);
+  return parts.join('; ');
+}
+
+/** The option of a method parameter, from the parameter table. */
+export function paramOption(p: ParamName): Option[] {
+  const s: ParamSpec = PARAMS[p];
+  const takers = Object.keys(s.methods).join(', ');
+  const help = `${s.help} [${takers}]${defaultsText(p) ? ` (${defaultsText(p)})` : ''}`;
+  const flag = flagOf(p);
+  if (s.kind === 'boolean') return [new Option(flag, help), new Option(`--no-${flag.slice(2)}`, `turn ${flag} off`)];
+  if (s.kind === 'choice') return [new Option(`${flag} <${ARG[p] ?? 'name'}>`, help).choices([...(s.choices ?? [])])];
+  return [new Option(`${flag} <${ARG[p] ?? 'x'}>`, `${help}; ${ruleOf(s)}`).argParser(numberParser(s))];
+}
+
+/** The option of a budget, from the budget table. */
+export function budgetOption(b: BudgetName): Option {
+  const s: BudgetSpec = BUDGETS[b];
+  const dflt =
+    s.default !== undefined
+      ? ` (default ${s.default})`
+      : b === 'maxIter'
+        ? ' (full-batch default when no budget is given: 1000)'
+        : b === 'epochs'
+          ? ' (stochastic default when no budget is given: 10)'
+          : '';
+  return new Option(`${flagOf(b)} <${ARG[b] ?? 'x'}>`, `${s.help}${dflt}`).argParser(numberParser(s));
 }
 
 export function addMethodOptions(cmd: Command): Command {
+  cmd.addOption(
+    new Option('--method <name>', 'optimizer (optlab methods lists them with their parameters)')
+      .choices([...METHOD_NAMES])
+      .makeOptionMandatory(),
+  );
+  for (const p of PARAM_NAMES) for (const o of paramOption(p)) cmd.addOption(o);
+  for (const b of BUDGET_NAMES) cmd.addOption(budgetOption(b));
   return cmd
-    .addOption(
-      new Option('--method <name>', 'optimizer (optlab methods lists them with their parameters)')
-        .choices(METHOD_NAMES as string[])
-        .makeOptionMandatory(),
-    )
-    .option(
-      '--step <s>',
-      'constant step, or the first trial step of a line search (default depends on the method)',
-      positive,
-    )
-    .addOption(
-      new Option(
-        '--line-search <rule>',
-        'step rule: none (constant step), armijo (backtracking), wolfe (strong Wolfe)',
-      ).choices(['none', 'armijo', 'wolfe']),
-    )
-    .option('--c1 <c>', 'sufficient-decrease constant (default 1e-4)', positive)
-    .option('--c2 <c>', 'curvature constant of the strong Wolfe conditions (default 0.9)', positive)
-    .option('--batch <b>', 'mini-batch size of stochastic methods', positiveInt)
-    .option('--momentum <beta>', 'sgd momentum in [0, 1)', nonNegative)
-    .option('--nesterov', 'sgd: Nesterov momentum')
-    .option('--eps <e>', 'adagrad/adam epsilon', positive)
-    .option('--beta1 <b>', 'adam beta1', nonNegative)
-    .option('--beta2 <b>', 'adam beta2', nonNegative)
-    .option(
-      '--memory <m>',
-      'L-BFGS/OWL-QN memory (pairs); sbfgs: use L-BFGS with M pairs instead of a dense H',
-      nonNegativeInt,
-    )
-    .option('--max-iter <k>', 'iteration budget (full-batch default: 1000)', positiveInt)
-    .option('--epochs <e>', 'epoch budget of stochastic methods (default: 10)', positiveInt)
-    .option('--max-passes <p>', 'budget of passes over the data (sample gradients / n)', positive)
-    .option('--time-limit <s>', 'budget of seconds inside the method', positive)
-    .option(
-      '--tol <t>',
-      'stop when the gradient norm (L1: prox-gradient step norm) <= t; 0 disables',
-      nonNegative,
-      1e-6,
-    )
-    .option('--trace-every <k>', 'stochastic methods: trace every k steps instead of every epoch', positiveInt)
     .addOption(
       new Option('--init <how>', 'starting point: zeros, or randn (seeded N(0,1), the study)')
         .choices(['zeros', 'randn'])
@@ -79,30 +85,19 @@ export function addMethodOptions(cmd: Command): Command {
 
 /** The method parameters the user gave (undefined ones are filled with defaults by the library). */
 export function methodParams(o: MethodFlags): MethodParams {
-  return {
-    step: o.step,
-    lineSearch: o.lineSearch,
-    c1: o.c1,
-    c2: o.c2,
-    batch: o.batch,
-    momentum: o.momentum,
-    nesterov: o.nesterov,
-    eps: o.eps,
-    beta1: o.beta1,
-    beta2: o.beta2,
-    memory: o.memory,
-  };
+  const out: Record<string, unknown> = {};
+  // every parameter given goes to the library, which refuses one the method does not take in the CLI's words
+  // (--no-nesterov, the default, is no parameter given)
+  for (const p of PARAM_NAMES) {
+    if (o[p] === undefined) continue;
+    if (o[p] === false && !METHODS[o.method].params.includes(p)) continue;
+    out[p] = o[p];
+  }
+  return out as MethodParams;
 }
 
 export function runOptions(o: MethodFlags): RunOptions {
-  return {
-    maxIter: o.maxIter,
-    epochs: o.epochs,
-    maxPasses: o.maxPasses,
-    timeLimit: o.timeLimit,
-    tol: o.tol,
-    traceEvery: o.traceEvery,
-    init: o.init,
-    seed: o.seed,
-  };
+  const out: RunOptions = { init: o.init, seed: o.seed };
+  for (const b of BUDGET_NAMES) if (o[b] !== undefined) out[b] = o[b];
+  return out;
 }

@@ -1,50 +1,210 @@
 import cliProgress from 'cli-progress';
+import type { SweepEvent } from '../node/sweep-runner.js';
+import type { RunProgress } from '../sweep/execute.js';
+import type { RunSpec } from '../sweep/expand.js';
+import { formatNumber } from './output.js';
 
 /**
- * A progress reporter on stderr: a bar on a terminal, plain lines otherwise (a bar off a TTY prints garbage),
- * silent when `quiet`.
+ * Progress on stderr, one style for run, sweep, study and report (stdout carries only results): cli-progress
+ * bars on a terminal (a multi-bar for a sweep: the sweep's bar and one per run in flight), plain lines
+ * otherwise (a bar off a TTY prints garbage), nothing when quiet. Every display shows the elapsed time, the
+ * ETA and the rate.
  */
 export interface Progress {
   update(done: number, total: number, label?: string): void;
   stop(): void;
 }
 
+/** `12.3 s`, `4 min 05 s`. */
+export function duration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const m = Math.floor(seconds / 60);
+  return `${m} min ${String(Math.round(seconds - 60 * m)).padStart(2, '0')} s`;
+}
+
+/** Elapsed, ETA (linear in work done) and rate, as one phrase. */
+export function timing(done: number, total: number, startMs: number, unit: string): string {
+  const elapsed = (performance.now() - startMs) / 1000;
+  const rate = elapsed > 0 ? done / elapsed : 0;
+  const eta = done > 0 && total >= done ? (elapsed * (total - done)) / done : Number.NaN;
+  return `elapsed ${duration(elapsed)}, ETA ${done >= total ? '0 s' : duration(eta)}, ${formatNumber(Number(rate.toPrecision(3)))} ${unit}/s`;
+}
+
+const barOptions = (format: string): cliProgress.Options => ({
+  format,
+  stream: process.stderr,
+  hideCursor: true,
+  clearOnComplete: true,
+  barsize: 24,
+  fps: 10,
+  etaBuffer: 20,
+});
+
 export function progress(title: string, opts: { quiet?: boolean; unit?: string } = {}): Progress {
   if (opts.quiet) return { update() {}, stop() {} };
+  const unit = opts.unit ?? 'steps';
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      {
-        format: `${title} [{bar}] {percentage}% {value}/{total} ${opts.unit ?? ''} {label}`,
-        stream: process.stderr,
-        hideCursor: true,
-      },
+      barOptions(`${title} [{bar}] {percentage}% {value}/{total} ${unit} | {timing} {label}`),
       cliProgress.Presets.shades_classic,
     );
-    let started = false;
+    let start = 0;
     return {
       update(done, total, label = '') {
-        if (!started) {
-          bar.start(total, done, { label });
-          started = true;
-        } else bar.update(done, { label });
+        if (start === 0) {
+          start = performance.now();
+          bar.start(total, done, { label, timing: '' });
+        }
         bar.setTotal(total);
+        bar.update(done, { label, timing: timing(done, total, start, unit) });
       },
       stop() {
-        if (started) bar.stop();
+        if (start !== 0) bar.stop();
       },
     };
   }
   let lastPct = -1;
+  let start = 0;
   return {
     update(done, total, label = '') {
+      if (start === 0) start = performance.now();
       const pct = total > 0 ? Math.floor((100 * done) / total / 10) * 10 : 0;
       if (pct !== lastPct) {
         lastPct = pct;
         process.stderr.write(
-          `${title}: ${pct}% (${done}/${total}${opts.unit ? ` ${opts.unit}` : ''})${label ? ` ${label}` : ''}\n`,
+          `${title}: ${pct}% (${done}/${total} ${unit}; ${timing(done, total, start, unit)})${label ? ` ${label}` : ''}\n`,
         );
       }
     },
     stop() {},
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// sweeps and studies
+
+export interface Display {
+  event(e: SweepEvent): void;
+  /** A line above the bars (a stage, a warning). */
+  log(line: string): void;
+  /** A stage of a study: `study: <stage> (elapsed ...)`. */
+  stage(message: string): void;
+  stop(): void;
+}
+
+/** The sweep progress display: a multi-bar on a terminal, plain lines otherwise, nothing when quiet. */
+export function createDisplay(quiet = false): Display {
+  return quiet ? silent : process.stderr.isTTY ? new TtyDisplay() : new PlainDisplay();
+}
+
+const silent: Display = { event() {}, log() {}, stage() {}, stop() {} };
+
+const runTotal = (run: RunSpec) => run.budgets.maxIter ?? run.budgets.epochs ?? 0;
+const runDone = (run: RunSpec, p: RunProgress) => (run.budgets.maxIter !== undefined ? p.iter : p.epoch);
+
+/** Off a terminal: one plain line per finished, failed or abandoned run, with elapsed, ETA and runs/s. */
+class PlainDisplay implements Display {
+  private readonly t0 = performance.now();
+  private sweepStart = 0;
+  private resumed = 0;
+  event(e: SweepEvent): void {
+    if (e.type === 'begin') {
+      this.sweepStart = performance.now();
+      this.resumed = e.resumed;
+      const resumed = e.resumed > 0 ? ` (${e.resumed} already finished)` : '';
+      this.log(`sweep: ${e.total} runs${resumed}, ${e.pending} to run on ${e.lanes} thread(s), results in ${e.out}`);
+    } else if (e.type === 'done' || e.type === 'failed') {
+      const t = timing(e.done - this.resumed, e.total - this.resumed, this.sweepStart, 'runs');
+      const what =
+        e.type === 'done'
+          ? `done ${e.run.id} (${duration(e.row.result.seconds)}, ${e.row.result.stopReason})`
+          : `failed ${e.run.id}: ${e.message.split('\n')[0]}`;
+      this.log(`[${e.done}/${e.total}] ${what}; ${t}`);
+    } else if (e.type === 'abandoned') {
+      this.log(`interrupted ${e.run.id} (not kept)`);
+    }
+  }
+  log(line: string): void {
+    process.stderr.write(`${line}\n`);
+  }
+  stage(message: string): void {
+    this.log(`study: ${message} (elapsed ${duration((performance.now() - this.t0) / 1000)})`);
+  }
+  stop(): void {}
+}
+
+/** On a terminal: the sweep's bar (runs done, elapsed, ETA, runs/s) and one bar per run in flight. */
+class TtyDisplay implements Display {
+  private readonly t0 = performance.now();
+  private readonly multi = new cliProgress.MultiBar(
+    barOptions('{name} [{bar}] {value}/{total} {unit} | {info}'),
+    cliProgress.Presets.shades_classic,
+  );
+  private main: cliProgress.SingleBar | null = null;
+  private sweepStart = 0;
+  private resumed = 0;
+  private total = 0;
+  private failed = 0;
+  private readonly bars = new Map<string, cliProgress.SingleBar>();
+
+  event(e: SweepEvent): void {
+    switch (e.type) {
+      case 'begin':
+        this.sweepStart = performance.now();
+        this.resumed = e.resumed;
+        this.total = e.total;
+        this.log(
+          `sweep: ${e.total} runs${e.resumed > 0 ? ` (${e.resumed} already finished)` : ''}, ${e.lanes} thread(s), results in ${e.out}`,
+        );
+        this.main = this.multi.create(e.total, e.resumed, { name: 'sweep', unit: 'runs', info: '' });
+        return;
+      case 'start': {
+        const b = this.multi.create(Math.max(1, runTotal(e.run)), 0, {
+          name: `  ${e.run.id}`,
+          unit: e.run.budgets.maxIter !== undefined ? 'iter' : 'epochs',
+          info: '',
+        });
+        this.bars.set(e.run.id, b);
+        return;
+      }
+      case 'progress': {
+        const b = this.bars.get(e.run.id);
+        b?.update(Math.min(runDone(e.run, e.progress), runTotal(e.run)), {
+          info: `f=${formatNumber(e.progress.value)}`,
+        });
+        return;
+      }
+      case 'done':
+      case 'failed':
+      case 'abandoned': {
+        const b = this.bars.get(e.run.id);
+        if (b) this.multi.remove(b);
+        this.bars.delete(e.run.id);
+        if (e.type === 'abandoned') {
+          this.log(`interrupted ${e.run.id} (not kept)`);
+          return;
+        }
+        if (e.type === 'failed') {
+          this.failed++;
+          this.log(`[${e.done}/${e.total}] failed ${e.run.id}: ${e.message.split('\n')[0]}`);
+        }
+        const t = timing(e.done - this.resumed, this.total - this.resumed, this.sweepStart, 'runs');
+        this.main?.update(e.done, { info: `${t}${this.failed > 0 ? `, ${this.failed} failed` : ''}` });
+        return;
+      }
+    }
+  }
+
+  log(line: string): void {
+    this.multi.log(`${line}\n`);
+  }
+
+  stage(message: string): void {
+    this.log(`study: ${message} (elapsed ${duration((performance.now() - this.t0) / 1000)})`);
+  }
+
+  stop(): void {
+    this.multi.stop();
+  }
 }

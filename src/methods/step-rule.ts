@@ -2,6 +2,7 @@ import { armijo, strongWolfe } from '../linesearch/index.js';
 import type { RowBatch } from '../objectives/objective.js';
 import type { Oracle } from '../run/oracle.js';
 import { axpy, dot } from '../run/vec.js';
+import { type LineSearchName, PARAMS } from './params.js';
 
 /**
  * How far to go along a direction d:
@@ -14,7 +15,7 @@ export type StepRule =
   | { kind: 'armijo'; step: number; c1: number; shrink: number; maxEvals: number }
   | { kind: 'wolfe'; step: number; c1: number; c2: number; maxEvals: number };
 
-export type LineSearchName = 'none' | 'armijo' | 'wolfe';
+export type { LineSearchName };
 
 export function makeStepRule(
   search: LineSearchName,
@@ -23,9 +24,21 @@ export function makeStepRule(
 ): StepRule {
   if (search === 'none') return { kind: 'constant', step };
   if (search === 'armijo') {
-    return { kind: 'armijo', step, c1: opts.c1 ?? 1e-4, shrink: opts.shrink ?? 0.5, maxEvals: opts.maxEvals ?? 40 };
+    return {
+      kind: 'armijo',
+      step,
+      c1: opts.c1 ?? PARAMS.c1.fallback,
+      shrink: opts.shrink ?? 0.5,
+      maxEvals: opts.maxEvals ?? 40,
+    };
   }
-  return { kind: 'wolfe', step, c1: opts.c1 ?? 1e-4, c2: opts.c2 ?? 0.9, maxEvals: opts.maxEvals ?? 30 };
+  return {
+    kind: 'wolfe',
+    step,
+    c1: opts.c1 ?? PARAMS.c1.fallback,
+    c2: opts.c2 ?? PARAMS.c2.fallback,
+    maxEvals: opts.maxEvals ?? 30,
+  };
 }
 
 export type Moved = { ok: true; alpha: number; f: number } | { ok: false; message: string; evals: number };

@@ -1,5 +1,6 @@
 import type { Csr } from '../data/csr.js';
 import { OptlabError } from '../errors.js';
+import { checkObjectiveInput } from './check.js';
 import { lossHessVec, lossValue, lossValueGrad } from './kernels.js';
 import { l1Norm } from './l1.js';
 import type { LossName } from './losses.js';
@@ -50,6 +51,7 @@ export class Objective implements Problem {
   readonly wasm: WasmKernels | null;
 
   constructor(X: Csr, y: Float64Array, spec: ObjectiveSpec) {
+    checkObjectiveInput(X, y, spec);
     const l1 = spec.l1 ?? 0;
     const l2 = spec.l2 ?? 0;
     if (!(l1 >= 0) || !Number.isFinite(l1)) throw new OptlabError(`lambda must be a finite number >= 0, got ${l1}`);

@@ -1,6 +1,7 @@
 import type { Method } from '../methods/types.js';
 import { l1Norm, softThreshold, sparsity } from '../objectives/l1.js';
 import type { Problem } from '../objectives/problem.js';
+import { DEFAULT_TOL } from './budgets.js';
 import { Oracle } from './oracle.js';
 import type { RunResult, StopReason, TracePoint } from './result.js';
 import { Rng } from './rng.js';
@@ -20,7 +21,7 @@ export interface RunOptions {
   maxPasses?: number;
   /** Seconds inside the method. */
   timeLimit?: number;
-  /** Stop when the gradient norm (with L1: the proximal-gradient step norm) is ≤ tol. 0 disables. */
+  /** Stop when the gradient norm (with L1: the proximal-gradient step norm) is ≤ tol (default 1e-6). 0 disables. */
   tol?: number;
   /** Stochastic methods: record a trace point every k steps (default: at the end of each epoch). */
   traceEvery?: number;
@@ -32,8 +33,9 @@ export interface RunOptions {
   seed?: number;
   /** Starting point: zeros, a seeded standard normal draw ('randn', the study's), or a vector. */
   init?: 'zeros' | 'randn' | Float64Array;
-  /** Called at every trace point; returning `false` stops the run ('interrupted'). */
-  onTrace?: (point: TracePoint) => boolean | undefined;
+  /** Called at every trace point with the iterate x (do not keep it: it changes); returning `false` stops the run ('interrupted'). */
+  // biome-ignore lint/suspicious/noConfusingVoidType: an observer that returns nothing must type-check (`(p) => { log(p); }`)
+  onTrace?: (point: TracePoint, x: Float64Array) => boolean | undefined | void;
   /** Aborting stops the run at the next step ('interrupted'). */
   signal?: AbortSignal;
   /** A value above `divergenceFactor · max(1, |F(x0)|)` counts as divergence (default 1e10). */
@@ -161,7 +163,7 @@ export class Runner {
   }
 
   private checkConverged(): boolean {
-    const tol = this.options.tol ?? 0;
+    const tol = this.options.tol ?? DEFAULT_TOL;
     if (tol > 0 && this.lastGradNorm <= tol) {
       this.finish('converged', `gradient norm ${this.lastGradNorm.toExponential(3)} <= tol ${tol}`);
       return true;
@@ -249,7 +251,7 @@ export class Runner {
     };
     this.stepsSinceTrace = 0;
     this.trace.push(point);
-    if (this.options.onTrace?.(point) === false && this.stop === null) {
+    if (this.options.onTrace?.(point, x) === false && this.stop === null) {
       this.finish('interrupted', 'stopped by an observer');
     }
   }

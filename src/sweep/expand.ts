@@ -77,11 +77,16 @@ export function gridPoints(grid: SweepGrid): Array<Record<string, ParamValue>> {
   return points;
 }
 
-/** The budgets a run of `method` gets: entry overrides merged over the sweep's (null removes), then `defaultBudgets`. */
-export function effectiveBudgets(method: MethodName, sweep: Budgets, entry: BudgetOverrides = {}): Budgets {
+/** Entry overrides merged over the sweep's budgets (null removes one). */
+export function mergedBudgets(sweep: Budgets, entry: BudgetOverrides = {}): Budgets {
   const merged: Record<string, number> = {};
   for (const [k, v] of Object.entries({ ...sweep, ...entry })) if (v !== null && v !== undefined) merged[k] = v;
-  const b = defaultBudgets(method, merged);
+  return merged;
+}
+
+/** The budgets a run of `method` gets: entry overrides merged over the sweep's (null removes), then `defaultBudgets`. */
+export function effectiveBudgets(method: MethodName, sweep: Budgets, entry: BudgetOverrides = {}): Budgets {
+  const b = defaultBudgets(method, mergedBudgets(sweep, entry));
   const out: Budgets = {};
   for (const k of BUDGET_KEYS) if (b[k] !== undefined) out[k] = b[k];
   return out;

@@ -29,17 +29,12 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { LABEL_ENCODINGS, type LabelEncoding } from '../data/labels.js';
 import { OptlabError } from '../errors.js';
-import {
-  METHOD_NAMES,
-  METHODS,
-  type MethodName,
-  type MethodParams,
-  PARAM_FLAGS,
-  type ParamName,
-  resolveParams,
-} from '../methods/index.js';
+import { METHOD_NAMES, METHODS, type MethodName, type MethodParams, type ParamName } from '../methods/index.js';
+import { accepts, JOINT_RULES, PARAM_NAMES, PARAMS, type ParamSpec, ruleOf } from '../methods/params.js';
 import { LOSS_NAMES, type LossName } from '../objectives/losses.js';
-import { duplicateRuns, effectiveBudgets, formatPoint, gridPoints } from './expand.js';
+import { BUDGETS, type BudgetName, DEFAULT_TOL, unboundedReason } from '../run/budgets.js';
+import { closest } from '../suggest.js';
+import { duplicateRuns, formatPoint, gridPoints, mergedBudgets } from './expand.js';
 
 /** Budgets of a run (the fields of `RunOptions` that bound it), as the sweep file spells them. */
 export type { Budgets } from '../run/run.js';
@@ -148,19 +143,20 @@ const rule = (text: string) => (iss: Iss) => (iss.input === undefined ? 'require
 const num = (text: string, ok: (v: number) => boolean) =>
   z.number({ error: rule(text) }).refine(ok, { error: rule(text) });
 
-const positiveNumber = num('expected a positive number', (v) => v > 0);
 const nonNegative = num('expected a number >= 0', (v) => v >= 0);
 const positiveInt = num('expected a positive integer', (v) => Number.isSafeInteger(v) && v >= 1);
 const nonNegativeInt = num('expected an integer >= 0', (v) => Number.isSafeInteger(v) && v >= 0);
-const openUnit = num('expected a number in (0, 1)', (v) => v > 0 && v < 1);
-const halfOpenUnit = num('expected a number in [0, 1)', (v) => v >= 0 && v < 1);
 const nonEmptyString = z.string({ error: rule('expected a string') }).min(1, { error: 'expected a non-empty string' });
 
 const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 function oneOf<T extends string>(values: readonly T[], hint?: (input: unknown) => string | undefined) {
   const text = `expected one of ${quoted(values)}`;
+  const near = (input: unknown) => {
+    const c = typeof input === 'string' ? closest(input, values) : undefined;
+    return c === undefined ? text : `${text} (did you mean '${c}'?)`;
+  };
   return z.enum(values as [T, ...T[]], {
-    error: (iss: Iss) => (iss.input === undefined ? 'required' : (hint?.(iss.input) ?? text)),
+    error: (iss: Iss) => (iss.input === undefined ? 'required' : (hint?.(iss.input) ?? near(iss.input))),
   });
 }
 
@@ -168,35 +164,49 @@ const labelsSchema = oneOf(LABEL_ENCODINGS, (input) =>
   input === 1 ? `expected '01' or 'pm1' (YAML reads an unquoted 01 as the number 1: write '01')` : undefined,
 );
 
-/** A strict object: unknown keys are errors that list the allowed keys. */
+/** A strict object: each unknown key is an error at its own path, with "did you mean" and the allowed keys. */
 function obj<S extends z.ZodRawShape>(shape: S) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (iss: Iss) =>
-      iss.code === 'unrecognized_keys'
-        ? `unknown key (allowed: ${allowed})`
-        : iss.input === undefined
-          ? 'required'
-          : 'expected a mapping (key: value pairs)',
-  });
+  const keys = Object.keys(shape);
+  const allowed = keys.join(', ');
+  return z
+    .looseObject(shape, {
+      error: (iss: Iss) => (iss.input === undefined ? 'required' : 'expected a mapping (key: value pairs)'),
+    })
+    .superRefine(
+      (value, ctx) => {
+        for (const k of Object.keys(value)) {
+          if (keys.includes(k)) continue;
+          const c = closest(k, keys);
+          const hint = c === undefined ? '' : `did you mean '${c}'? `;
+          ctx.addIssue({
+            code: 'custom',
+            path: [k],
+            message: `unknown key (${hint}allowed: ${allowed})`,
+            input: value,
+          });
+        }
+      },
+      // also when some known key is invalid, so that every problem is reported at once
+      {
+        when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+      },
+    ) as unknown as z.ZodObject<S, z.core.$strict>;
+}
+
+/** The zod rule of a table row (message: 'expected <rule>'; 'required' when missing). */
+function tableRule(spec: Pick<ParamSpec, 'kind' | 'min' | 'max' | 'minOpen' | 'maxOpen' | 'choices'>): z.ZodType {
+  if (spec.kind === 'choice') return oneOf(spec.choices ?? []);
+  const text = `expected ${ruleOf(spec)}`;
+  const base = spec.kind === 'boolean' ? z.boolean({ error: rule(text) }) : z.number({ error: rule(text) });
+  return (base as z.ZodType).refine((v) => accepts(spec, v), { error: rule(text) });
 }
 
 /**
- * The value rule of every parameter a sweep may set. Typed over `SweepParamName`, so a parameter added to
- * `MethodParams` without a rule here is a compile error.
+ * The value rule of every parameter a sweep may set: the method parameters' from the parameter table
+ * (src/methods/params.ts), and the objective's λ and μ.
  */
 export const PARAM_RULES: Record<SweepParamName, z.ZodType> = {
-  step: positiveNumber,
-  lineSearch: oneOf(['none', 'armijo', 'wolfe'] as const),
-  c1: openUnit,
-  c2: openUnit,
-  batch: positiveInt,
-  momentum: halfOpenUnit,
-  nesterov: z.boolean({ error: rule('expected true or false') }),
-  eps: positiveNumber,
-  beta1: halfOpenUnit,
-  beta2: halfOpenUnit,
-  memory: nonNegativeInt,
+  ...(Object.fromEntries(PARAM_NAMES.map((p) => [p, tableRule(PARAMS[p])])) as Record<ParamName, z.ZodType>),
   lambda: nonNegative,
   l2: nonNegative,
 };
@@ -221,19 +231,14 @@ const seedsSchema = z
   })
   .transform((s) => (typeof s === 'number' ? Array.from({ length: s }, (_, i) => i) : s));
 
-/** Default gradient-norm tolerance of a sweep, as `optlab run`'s `--tol`. */
-export const DEFAULT_TOL = 1e-6;
+/** Default gradient-norm tolerance of a sweep: the library's, as `optlab run`'s `--tol` (src/run/budgets.ts). */
+export { DEFAULT_TOL };
 
-/** The budget keys and their rules (`Budgets`). */
-const budgetShape = {
-  maxIter: positiveInt,
-  epochs: positiveInt,
-  maxPasses: positiveNumber,
-  timeLimit: positiveNumber,
-  tol: nonNegative,
-  traceEvery: positiveInt,
-};
-/** Sweep-level budgets: `tol` defaults to 1e-6, as in `optlab run` (0 disables it). */
+/** The budget keys and their rules, from the budget table. */
+const budgetShape = Object.fromEntries(
+  (Object.keys(BUDGETS) as BudgetName[]).map((b) => [b, tableRule(BUDGETS[b])]),
+) as Record<BudgetName, z.ZodType<number>>;
+/** Sweep-level budgets: `tol` defaults to 1e-6, as everywhere (0 disables it). */
 const budgetsSchema = obj({
   maxIter: budgetShape.maxIter.optional(),
   epochs: budgetShape.epochs.optional(),
@@ -271,7 +276,41 @@ const methodSchema = obj({
   grid: gridSchema.default({}),
   seeds: seedsSchema.optional(),
   budgets: budgetOverridesSchema.optional(),
+}).superRefine((entry, ctx) => {
+  for (const p of jointProblems(entry as unknown as MethodEntry)) ctx.addIssue({ code: 'custom', ...p, input: entry });
 });
+
+/**
+ * The joint rules of the parameter table (nesterov needs momentum, 0 < c1 < c2 < 1, ...) on every grid point
+ * of a method entry, each at the path of the parameter to fix, with the point. Only when every parameter
+ * applies to the method (else the cross-checks report that first).
+ */
+function jointProblems(entry: MethodEntry): SweepProblem[] {
+  const m = entry.method;
+  const ms = METHODS[m];
+  const keys = [...Object.keys(entry.params), ...Object.keys(entry.grid)];
+  if (keys.some((k) => k !== 'lambda' && k !== 'l2' && !ms.params.includes(k as ParamName))) return [];
+  const out: SweepProblem[] = [];
+  const seen = new Set<string>();
+  for (const point of gridPoints(entry.grid)) {
+    const { lambda: _l, l2: _m, ...given } = { ...entry.params, ...point } as SweepParams;
+    const p: MethodParams = { ...ms.defaults, ...given };
+    for (const r of JOINT_RULES) {
+      if (!r.params.some((k) => ms.params.includes(k))) continue;
+      const bad = r.check(p, given, m, (k) => k);
+      if (bad === undefined) continue;
+      const inGrid = r.params.find((k) => k in entry.grid);
+      const inParams = r.params.find((k) => k in entry.params);
+      const path = inGrid ? ['grid', inGrid] : inParams ? ['params', inParams] : [];
+      const label = Object.keys(point).length > 0 ? ` (at ${formatPoint(point)})` : '';
+      const message = `${bad}${label}`;
+      if (seen.has(`${path}\n${message}`)) continue;
+      seen.add(`${path}\n${message}`);
+      out.push({ path, message });
+    }
+  }
+  return out;
+}
 
 /** The zod schema of a sweep file (before the cross-checks of `validateSweep`). */
 export const SWEEP_SCHEMA = obj({
@@ -364,18 +403,6 @@ function zodProblems(issues: z.core.$ZodIssue[]): SweepProblem[] {
 // ---------------------------------------------------------------------------------------------------------
 // cross-checks: what the schema alone cannot see
 
-/** resolveParams' messages speak in CLI flags; a sweep file spells parameters as keys. */
-function asKeys(message: string, method: MethodName): string {
-  let m = message.replace(`--method ${method}: `, '').replace(`--method ${method}`, method);
-  const flags: Array<[string, string]> = [
-    ...(Object.entries(PARAM_FLAGS) as Array<[string, string]>),
-    ['lambda', '--lambda'],
-  ];
-  flags.sort((a, b) => b[1].length - a[1].length);
-  for (const [key, flag] of flags) m = m.split(flag).join(key);
-  return m;
-}
-
 function crossCheck(spec: SweepSpec): SweepProblem[] {
   const problems: SweepProblem[] = [];
   const seen = new Set<string>();
@@ -398,9 +425,7 @@ function crossCheck(spec: SweepSpec): SweepProblem[] {
     const at = (...p: Array<string | number>) => ['methods', i, ...p];
     const m = entry.method;
     const ms = METHODS[m];
-    const before = problems.length;
     if (entry.seeds) dupes(at('seeds'), entry.seeds, 'seed');
-    let ok = true;
     for (const [where, keys] of [
       ['params', Object.keys(entry.params)],
       ['grid', Object.keys(entry.grid)],
@@ -409,14 +434,12 @@ function crossCheck(spec: SweepSpec): SweepProblem[] {
         if (where === 'grid') {
           if (key in entry.params) {
             add(at('grid', key), 'also set in params (give a parameter in one place)');
-            ok = false;
           }
           dupes(at('grid', key), entry.grid[key as SweepParamName] as unknown[], 'value');
         }
         if (key === 'lambda' || key === 'l2') continue;
         if (!ms.params.includes(key as ParamName)) {
           add(at(where, key), `does not apply to ${m} (it takes: ${ms.params.join(', ')})`);
-          ok = false;
         }
       }
     }
@@ -436,36 +459,9 @@ function crossCheck(spec: SweepSpec): SweepProblem[] {
         );
       }
     }
-    if (problems.length > before) ok = false;
-    // every combination as it will run
-    if (ok) {
-      for (const point of gridPoints(entry.grid)) {
-        const { lambda, l2: _l2, ...given } = { ...entry.params, ...point } as SweepParams;
-        try {
-          resolveParams(m, given, lambda ?? spec.objective.lambda);
-        } catch (e) {
-          if (!(e instanceof OptlabError)) throw e;
-          const text = asKeys(e.message, m);
-          const named = Object.keys(given)
-            .map((k) => ({ k, pos: text.search(new RegExp(`\\b${k}\\b`)) }))
-            .filter((x) => x.pos >= 0)
-            .sort((a, b) => a.pos - b.pos);
-          const inGrid = named.find((x) => x.k in entry.grid);
-          const inParams = named.find((x) => x.k in entry.params);
-          const path = inGrid ? at('grid', inGrid.k) : inParams ? at('params', inParams.k) : at();
-          const label = Object.keys(point).length > 0 ? ` (at ${formatPoint(point)})` : '';
-          add(path, `${text}${label}`);
-        }
-      }
-    }
     // a full-batch method must have a budget that bounds it
-    const b = effectiveBudgets(m, spec.budgets, entry.budgets);
-    if (!ms.stochastic && b.maxIter === undefined && b.maxPasses === undefined && b.timeLimit === undefined) {
-      add(
-        at('budgets'),
-        `${m} is a full-batch method and epochs does not bound it: give maxIter, maxPasses or timeLimit (here or in the sweep's budgets)`,
-      );
-    }
+    const unbounded = unboundedReason(m, ms.stochastic, mergedBudgets(spec.budgets, entry.budgets));
+    if (unbounded !== undefined) add(at('budgets'), `${unbounded} (here or in the sweep's budgets)`);
   });
   return problems;
 }

@@ -542,7 +542,7 @@ describe('methods × problems: known minima', () => {
   for (const c of CASES) {
     it(c.name, () => {
       const { problem, x: xStar, f: fStar } = c.known();
-      const r = minimize(problem, c.config, c.options);
+      const r = minimize(problem, c.config, { tol: 0, ...c.options });
       const e = c.expect;
       const where = `${c.name}: ${r.stopReason} after ${r.iterations} iterations (${r.message}), F = ${r.value}`;
       const stopOk = e.stop.some((s) =>

@@ -73,7 +73,7 @@ function essence(r: RunResult) {
 }
 
 function run(p: Problem, config: MethodConfig, options: RunOptions): RunResult {
-  return minimize(p, config, options);
+  return minimize(p, config, { tol: 0, ...options });
 }
 
 describe('lbfgs with memory 0 is gd with the same step rule, bit for bit', () => {

@@ -121,7 +121,7 @@ describe('sweep schema: each problem names its path and rule', () => {
     assert.deepEqual(problems(raw), [
       `${FILE}: methods[0].params.stepsize: unknown key (allowed: step, lineSearch, c1, c2, batch, momentum, nesterov, eps, beta1, beta2, memory, lambda, l2)`,
       `${FILE}: methods[0].colour: unknown key (allowed: method, group, params, grid, seeds, budgets)`,
-      `${FILE}: budget: unknown key (allowed: name, datasets, testData, objective, init, seeds, budgets, methods)`,
+      `${FILE}: budget: unknown key (did you mean 'budgets'? allowed: name, datasets, testData, objective, init, seeds, budgets, methods)`,
     ]);
   });
 

@@ -7,6 +7,7 @@
 import { headRows, makeCsr, withCols } from '../../src/data/csr.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { applyLabelMap, encodeLabels } from '../../src/data/labels.js';
+import { CLI_VOICE } from '../../src/methods/index.js';
 import { Objective } from '../../src/objectives/objective.js';
 import { accuracy, defaultBudgets, prepare } from '../../src/run/minimize.js';
 import { type DatasetInfo, type RunRecord, runConfig, runRecord } from '../../src/run/record.js';
@@ -71,8 +72,8 @@ export function prepareRun(spec: RunSpec, problem: ProblemConfig, train: DataPay
     l2: problem.l2,
   });
   const opts = runOptions(spec);
-  const { runner, params } = prepare(objective, { method: spec.method, ...spec.params }, opts);
-  const budgets = defaultBudgets(spec.method, opts);
+  const { runner, params } = prepare(objective, { method: spec.method, ...spec.params }, opts, CLI_VOICE);
+  const budgets = defaultBudgets(spec.method, opts, CLI_VOICE);
   const config = runConfig({
     method: spec.method,
     params,

@@ -1,10 +1,18 @@
 /**
- * The playground's form fields, one table per group, keyed by the library's names so that a parameter missing
- * here is a compile error. Every field carries the CLI flag it stands for (`--max-iter`), which is also its
+ * The playground's form fields, generated from the library's parameter and budget tables (so they cannot
+ * drift from the CLI's flags, the sweep schema or the run-time checks); the playground adds only sliders. Every field carries the CLI flag it stands for (`--max-iter`), which is also its
  * key in the URL (without the dashes), and the rule `optlab run` applies to it. DOM-free: the URL code and the
  * tests use it too.
  */
-import type { ParamName } from '../../src/methods/index.js';
+import { flagOf, PARAM_NAMES, PARAMS, type ParamName, type ParamSpec, ruleOf } from '../../src/methods/params.js';
+import {
+  BUDGET_NAMES,
+  BUDGETS,
+  type BudgetName,
+  type BudgetSpec,
+  type Budgets,
+  DEFAULT_TOL,
+} from '../../src/run/budgets.js';
 
 /** How a field's text is read: the rules of the CLI's argument parsers (src/cli/parse.ts). */
 export type NumberRule = 'finite' | 'positive' | 'nonNegative' | 'positiveInt' | 'nonNegativeInt';
@@ -26,91 +34,63 @@ export interface FieldSpec {
   slider?: { min: number; max: number; step: number; log?: 2 | 10 };
 }
 
-/** Method parameters: the same names and rules as the CLI's method flags (src/cli/method-options.ts). */
-export const PARAM_FIELDS: Record<ParamName, FieldSpec> = {
-  step: {
-    flag: '--step',
-    kind: 'number',
-    rule: 'positive',
-    help: 'constant step, or the first trial step of a line search',
-    slider: { min: -4, max: 1, step: 0.05, log: 10 },
-  },
-  lineSearch: {
-    flag: '--line-search',
-    kind: 'choice',
-    choices: ['none', 'armijo', 'wolfe'],
-    help: 'step rule: none (constant step), armijo (backtracking), wolfe (strong Wolfe)',
-  },
-  c1: { flag: '--c1', kind: 'number', rule: 'positive', help: 'sufficient-decrease constant', fallback: '1e-4' },
-  c2: { flag: '--c2', kind: 'number', rule: 'positive', help: 'curvature constant (strong Wolfe)', fallback: '0.9' },
-  batch: {
-    flag: '--batch',
-    kind: 'number',
-    rule: 'positiveInt',
-    help: 'mini-batch size',
-    slider: { min: 0, max: 12, step: 1, log: 2 },
-  },
-  momentum: {
-    flag: '--momentum',
-    kind: 'number',
-    rule: 'nonNegative',
-    help: 'momentum in [0, 1)',
-    slider: { min: 0, max: 0.99, step: 0.01 },
-  },
-  nesterov: { flag: '--nesterov', kind: 'flag', help: 'Nesterov momentum' },
-  eps: { flag: '--eps', kind: 'number', rule: 'positive', help: 'epsilon added to the denominator' },
-  beta1: {
-    flag: '--beta1',
-    kind: 'number',
-    rule: 'nonNegative',
-    help: 'Adam beta1 in [0, 1)',
-    slider: { min: 0, max: 0.999, step: 0.001 },
-  },
-  beta2: {
-    flag: '--beta2',
-    kind: 'number',
-    rule: 'nonNegative',
-    help: 'Adam beta2 in [0, 1)',
-    slider: { min: 0, max: 0.9999, step: 0.0001 },
-  },
-  memory: {
-    flag: '--memory',
-    kind: 'number',
-    rule: 'nonNegativeInt',
-    help: 'L-BFGS memory (pairs)',
-    fallback: 'dense H',
-    slider: { min: 0, max: 50, step: 1 },
-  },
+type Slider = NonNullable<FieldSpec['slider']>;
+
+/** The playground's own addition to the parameter table: sliders. */
+const PARAM_SLIDERS: Partial<Record<ParamName, Slider>> = {
+  step: { min: -4, max: 1, step: 0.05, log: 10 },
+  batch: { min: 0, max: 12, step: 1, log: 2 },
+  momentum: { min: 0, max: 0.99, step: 0.01 },
+  beta1: { min: 0, max: 0.999, step: 0.001 },
+  beta2: { min: 0, max: 0.9999, step: 0.0001 },
+  memory: { min: 0, max: 50, step: 1 },
 };
 
-/** Budgets and tolerance of a run (`RunOptions` names). */
-export type BudgetName = 'maxIter' | 'epochs' | 'maxPasses' | 'timeLimit' | 'tol' | 'traceEvery';
-export type Budgets = Partial<Record<BudgetName, number>>;
+/** The closest text rule of a number row (the range itself is checked by `resolveParams`). */
+function numberRule(s: Pick<ParamSpec, 'kind' | 'min' | 'minOpen'>): NumberRule {
+  if (s.kind === 'integer') return s.min !== undefined && s.min >= 1 ? 'positiveInt' : 'nonNegativeInt';
+  if (s.min === undefined) return 'finite';
+  return s.min === 0 && !s.minOpen ? 'nonNegative' : 'positive';
+}
 
-export const BUDGET_FIELDS: Record<BudgetName, FieldSpec> = {
-  maxIter: { flag: '--max-iter', kind: 'number', rule: 'positiveInt', help: 'iteration budget' },
-  epochs: { flag: '--epochs', kind: 'number', rule: 'positiveInt', help: 'epoch budget (stochastic methods)' },
-  maxPasses: { flag: '--max-passes', kind: 'number', rule: 'positive', help: 'budget of passes over the data' },
-  timeLimit: { flag: '--time-limit', kind: 'number', rule: 'positive', help: 'seconds inside the method' },
-  tol: {
-    flag: '--tol',
+function field(name: string, s: ParamSpec | BudgetSpec, slider?: Slider): FieldSpec {
+  const flag = flagOf(name);
+  if (s.kind === 'boolean') return { flag, kind: 'flag', help: s.help };
+  if (s.kind === 'choice') return { flag, kind: 'choice', choices: (s as ParamSpec).choices, help: s.help };
+  const p = s as ParamSpec;
+  const fallback =
+    p.fallback !== undefined
+      ? String(p.fallback)
+      : p.unset !== undefined
+        ? p.unset.replace(/^\w+: /, '')
+        : (s as BudgetSpec).default !== undefined
+          ? String((s as BudgetSpec).default)
+          : undefined;
+  return {
+    flag,
     kind: 'number',
-    rule: 'nonNegative',
-    help: 'stop when the gradient norm <= tol; 0 disables',
-    fallback: '1e-6',
-  },
-  traceEvery: {
-    flag: '--trace-every',
-    kind: 'number',
-    rule: 'positiveInt',
-    help: 'stochastic methods: trace every k steps instead of every epoch',
-  },
-};
+    rule: numberRule(s),
+    help: `${s.help}: ${ruleOf(s)}`,
+    ...(fallback !== undefined ? { fallback } : {}),
+    ...(slider ? { slider } : {}),
+  };
+}
 
-export const BUDGET_NAMES = Object.keys(BUDGET_FIELDS) as BudgetName[];
+/** Method parameters, generated from the parameter table (src/methods/params.ts), as the CLI's flags are. */
+export const PARAM_FIELDS = Object.fromEntries(
+  PARAM_NAMES.map((p) => [p, field(p, PARAMS[p], PARAM_SLIDERS[p])]),
+) as Record<ParamName, FieldSpec>;
 
-/** The CLI's default tolerance (`--tol`, 1e-6): the library's own default is 0, so the playground passes it. */
-export const DEFAULT_TOL = 1e-6;
+/** Budgets and tolerance of a run, generated from the budget table (src/run/budgets.ts). */
+export type { BudgetName, Budgets };
+
+export const BUDGET_FIELDS = Object.fromEntries(BUDGET_NAMES.map((b) => [b, field(b, BUDGETS[b])])) as Record<
+  BudgetName,
+  FieldSpec
+>;
+
+/** The default tolerance, the library's (1e-6, src/run/budgets.ts). */
+export { BUDGET_NAMES, DEFAULT_TOL };
 
 /** Reads a field's text by the CLI's rules; the messages are the CLI's (`expected a positive number, got 'x'`). */
 export function parseNumber(

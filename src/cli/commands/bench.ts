@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { isDatasetName } from '../../data/registry.js';
 import { OptlabError } from '../../errors.js';
-import { type BenchEntry, benchA9a, benchScaling, type Timing } from '../../node/bench.js';
-import { comparePython, type Ratio } from '../../node/compare.js';
+import type { BenchEntry, Timing } from '../../node/bench.js';
+import type { Ratio } from '../../node/compare.js';
 import { resolveData } from '../../node/load.js';
 import { formatNumber, textTable, toJson } from '../output.js';
 import { positiveInt } from '../parse.js';
@@ -34,9 +34,7 @@ export function spread(r: Ratio): string {
 export function register(program: Command): void {
   program
     .command('bench')
-    .description(
-      'benchmark the kernels, the parser, L-BFGS and the study (median of repeated runs); see bench/README.md',
-    )
+
     .option('--data <name|file>', 'the a9a dataset (name or path)', 'a9a')
     .option('--json', 'print JSON keyed by entry name')
     .option('--compare-python', 'also time SciPy equivalents (python3 with numpy and scipy) and print ratios')
@@ -48,6 +46,9 @@ export function register(program: Command): void {
     )
     .option('--scale-rows <list>', 'row counts of the scaling entries (1e7 writes a 1.8 GB file)', '1e5,1e6')
     .action(async (o: BenchFlags) => {
+      // the benchmark (and the study it may run) loads only when this command runs
+      const { benchA9a, benchScaling } = await import('../../node/bench.js');
+      const { comparePython } = await import('../../node/compare.js');
       const where = await resolveData(o.data);
       const name = isDatasetName(o.data) ? o.data : 'data';
       if (name !== 'a9a' && !o.json) process.stderr.write('optlab: note: the lbfgs entry targets the a9a minimum\n');
@@ -80,7 +81,7 @@ export function register(program: Command): void {
           }),
         );
       }
-      let compared: Awaited<ReturnType<typeof comparePython>> | undefined;
+      let compared: Awaited<ReturnType<typeof import('../../node/compare.js').comparePython>> | undefined;
       if (o.comparePython) {
         log(
           'bench: optlab and SciPy side by side in alternating rounds (bench/python/bench_server.py, one BLAS thread)',

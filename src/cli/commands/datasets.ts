@@ -7,7 +7,7 @@ import { textTable, toJson } from '../output.js';
 export function register(program: Command): void {
   program
     .command('datasets')
-    .description('list the dataset registry and where each dataset is found (OPTLAB_DATA, cache, or not yet)')
+
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) => {
       const rows = DATASET_NAMES.map((name) => {

@@ -46,7 +46,7 @@ export function readPoint(at: string, d: number): Float64Array {
 }
 
 export function register(program: Command): void {
-  const cmd = program.command('eval').description('value, gradient norm and gradient of the objective at a point');
+  const cmd = program.command('eval');
   addObjectiveOptions(addDataOptions(cmd))
     .requiredOption('--at <zeros|file.json>', "the point: 'zeros' or a JSON file with an array of d numbers")
     .option('--json', 'print JSON: {"value", "gradNorm", "gradient"}')

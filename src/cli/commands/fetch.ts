@@ -7,7 +7,7 @@ import { progress } from '../progress.js';
 export function register(program: Command): void {
   program
     .command('fetch')
-    .description('download registry datasets into the cache, verifying their SHA-256')
+
     .argument('<names...>', `dataset names (${DATASET_NAMES.join(', ')})`)
     .option('--force', 'download even if OPTLAB_DATA or the cache already has it')
     .action(async (names: string[], o: { force?: boolean }) => {

@@ -20,11 +20,7 @@ interface GradcheckFlags extends DataOptions, ObjectiveOptions {
 }
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('gradcheck')
-    .description(
-      'check the explicit gradient (and Hessian-vector product) against autodiff and central finite differences',
-    );
+  const cmd = program.command('gradcheck');
   addObjectiveOptions(addDataOptions(cmd))
     .option('--points <k>', 'random points besides zero and the large-margin points', positiveInt, 3)
     .option('--seed <s>', 'seed of the points and directions', finiteNumber, 1)

@@ -14,9 +14,7 @@ function list(cols: number[]): string {
 }
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('inspect')
-    .description('shape, sparsity, labels and columns of a dataset; optionally its feature correlation heatmap');
+  const cmd = program.command('inspect');
   addDataOptions(cmd)
     .option('--json', 'print JSON')
     .option('--corr <file.svg|file.png>', 'write the Pearson feature correlation heatmap (SVG or PNG by extension)')

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { METHOD_NAMES, METHODS, PARAM_FLAGS } from '../../methods/index.js';
+import { METHOD_NAMES, METHODS } from '../../methods/index.js';
+import { flagOf, PARAMS, type ParamSpec, ruleText } from '../../methods/params.js';
 import { toJson } from '../output.js';
 
 export function register(program: Command): void {
   program
     .command('methods')
-    .description('list the optimizers with their parameters, defaults and references')
+
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) => {
       const rows = METHOD_NAMES.map((m) => {
@@ -15,7 +16,18 @@ export function register(program: Command): void {
           summary: s.summary,
           stochastic: s.stochastic,
           l1: s.handlesL1,
-          params: s.params.map((p) => ({ flag: PARAM_FLAGS[p], default: s.defaults[p] ?? null })),
+          params: s.params.map((p) => {
+            const spec: ParamSpec = PARAMS[p];
+            return {
+              name: p,
+              flag: flagOf(p),
+              type: spec.kind,
+              rule: ruleText(p),
+              default: s.defaults[p] ?? null,
+              ...(spec.fallback !== undefined ? { unset: spec.fallback } : {}),
+              help: spec.help,
+            };
+          }),
           reference: s.reference,
         };
       });
@@ -30,7 +42,16 @@ export function register(program: Command): void {
           .join(', ');
         out.push(`${r.name}  (${kind})`);
         out.push(`  ${r.summary}`);
-        const params = r.params.map((p) => (p.default === null ? p.flag : `${p.flag} ${p.default}`)).join(', ');
+        // a boolean is shown as the flag that changes it: --nesterov (off by default), --no-x (on by default)
+        const shownParam = (p: (typeof r.params)[number]) =>
+          p.type === 'boolean'
+            ? p.default === true
+              ? `--no-${p.flag.slice(2)}`
+              : p.flag
+            : p.default === null
+              ? p.flag
+              : `${p.flag} ${p.default}`;
+        const params = r.params.map(shownParam).join(', ');
         out.push(`  parameters: ${params || 'none'}`);
         out.push(`  reference:  ${r.reference}`);
       }

@@ -1,9 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { readResults, writeReport } from '../../node/report-writer.js';
-import { isStudyFolder, writeStudyReport } from '../../node/study.js';
-import { buildSweepReport } from '../../report/build.js';
+import { reportFolder } from '../../node/api.js';
 import { formatNumber } from '../output.js';
 import { progress } from '../progress.js';
 
@@ -16,16 +14,14 @@ interface ReportFlags {
 export function register(program: Command): void {
   program
     .command('report')
-    .description(
-      'turn a results folder (optlab sweep --out DIR) into figures (SVG, PNG) and a self-contained report.html',
-    )
+
     .argument('<dir>', 'results folder')
     .option('--no-png', 'write only the SVG of each figure')
     .option('--title <text>', 'title of the report')
     .option('--quiet', 'no progress display')
     .action(async (dir: string, o: ReportFlags) => {
       const t0 = performance.now();
-      const bar = progress('figures', { quiet: o.quiet });
+      const bar = progress('figures', { quiet: o.quiet, unit: 'figures' });
       const warned = new Set<string>();
       const writeOpts = {
         png: o.png,
@@ -39,18 +35,9 @@ export function register(program: Command): void {
       let nFigures: number;
       let nRuns: number;
       try {
-        if (isStudyFolder(dir)) {
-          // a folder written by `optlab study`: rebuild the study's own report
-          const r = await writeStudyReport(dir, writeOpts);
-          nFigures = r.figures;
-          nRuns = r.data.runs.length;
-        } else {
-          const { runs, traces, manifest } = await readResults(dir);
-          const report = buildSweepReport(runs, traces, manifest, o.title !== undefined ? { title: o.title } : {});
-          nFigures = report.sections.reduce((s, x) => s + x.figures.length, 0);
-          nRuns = runs.length;
-          await writeReport(report, dir, writeOpts);
-        }
+        const r = await reportFolder(dir, { ...writeOpts, ...(o.title !== undefined ? { title: o.title } : {}) });
+        nFigures = r.figures;
+        nRuns = r.runs;
       } finally {
         bar.stop();
       }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Dataset } from '../../data/dataset.js';
 import { OptlabError } from '../../errors.js';
+import { CLI_VOICE, resolveParams } from '../../methods/index.js';
 import { writeFileAtomic } from '../../node/atomic.js';
 import { loadTestSet } from '../../node/load.js';
 import { createParallelObjective, MIN_NNZ_PER_THREAD } from '../../node/parallel-objective.js';
@@ -31,7 +32,7 @@ interface RunFlags extends DataOptions, ObjectiveOptions, MethodFlags {
 }
 
 export function register(program: Command): void {
-  const cmd = program.command('run').description('minimize an objective on a dataset with one method, and trace it');
+  const cmd = program.command('run');
   addMethodOptions(addObjectiveOptions(addDataOptions(cmd)))
     .option('--test-data <name|file>', 'test set (same label mapping and dimension) for test accuracy')
     .option('--json', 'print the run as JSON (config, dataset, result, trace)')
@@ -44,6 +45,9 @@ export function register(program: Command): void {
       1,
     )
     .action(async (o: RunFlags) => {
+      // the method, its parameters and budgets are checked before any data is read
+      resolveParams(o.method, methodParams(o), o.lambda, CLI_VOICE);
+      defaultBudgets(o.method, runOptions(o), CLI_VOICE);
       const quiet = o.quiet || o.json;
       let train = (await loadFromOptions(o, quiet)).dataset;
       let test: typeof train | undefined;
@@ -74,9 +78,8 @@ async function runAndReport(
   quiet?: boolean,
 ) {
   const opts = runOptions(o);
-  const { runner, params } = prepare(objective, { method: o.method, ...methodParams(o) }, opts);
-  const budgets = defaultBudgets(o.method, opts);
-  const bar = progress(o.method, { quiet });
+  const { runner, params, budgets } = prepare(objective, { method: o.method, ...methodParams(o) }, opts, CLI_VOICE);
+  const bar = progress(o.method, { quiet, unit: budgets.maxIter !== undefined ? 'iter' : 'epochs' });
   const total = budgets.maxIter ?? budgets.epochs ?? 0;
   const onSigint = () => runner.interrupt('interrupted by Ctrl-C');
   process.once('SIGINT', onSigint);

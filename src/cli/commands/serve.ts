@@ -12,7 +12,7 @@ interface ServeFlags {
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('serve the playground (the optimizers in the browser) and the datasets found here, on localhost')
+
     .option('--port <p>', `port (0 picks a free one)`, nonNegativeInt, DEFAULT_PORT)
     .option('--host <address>', 'interface to listen on (0.0.0.0 to reach it from a phone on the network)', '127.0.0.1')
     .option('--data-dir <dir>', 'folder searched for registry datasets (a9a, a9a.t) before $OPTLAB_DATA and the cache')

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { runStudy } from '../../node/study.js';
+import { runStudy } from '../../node/api.js';
 import { formatNumber, textTable } from '../output.js';
 import { positiveInt } from '../parse.js';
-import { createDisplay } from './sweep.js';
+import { createDisplay } from '../progress.js';
 
 interface StudyFlags {
   out?: string;
@@ -27,7 +27,7 @@ export function defaultStudyOut(now = new Date()): string {
 export function register(program: Command): void {
   program
     .command('study')
-    .description('run the built-in optimization study (questions 1-12 of the original notebook) and write its report')
+
     .option('--out <dir>', 'results folder (default: results/study-<timestamp>)')
     .addOption(
       new Option(
@@ -70,7 +70,7 @@ export function register(program: Command): void {
           testData: o.testData === false ? null : o.testData,
           signal: ctl.signal,
           onEvent: (e) => display.event(e),
-          onStage: (m) => display.log(`study: ${m}`),
+          onStage: (m) => display.stage(m),
           onWarning: (m) => display.log(`optlab: warning: ${m}`),
         });
       } finally {

@@ -1,11 +1,10 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { OptlabError } from '../../errors.js';
-import { runSweep, type SweepEvent } from '../../node/sweep-runner.js';
-import type { RunProgress } from '../../sweep/execute.js';
-import type { RunSpec } from '../../sweep/expand.js';
+import { runSweep } from '../../node/api.js';
 import { formatNumber } from '../output.js';
 import { positiveInt } from '../parse.js';
+import { createDisplay } from '../progress.js';
 
 interface SweepFlags {
   out?: string;
@@ -22,9 +21,7 @@ export function defaultOut(file: string): string {
 export function register(program: Command): void {
   program
     .command('sweep')
-    .description(
-      'run a sweep (datasets x objective x methods x parameter grids x seeds) from a YAML or JSON file; see docs/sweep-format.md',
-    )
+
     .argument('<file>', 'sweep file (.yaml, .yml or .json)')
     .option('--out <dir>', 'results folder (default: results/<file name>)')
     .option('--jobs <n>', 'runs in parallel (default: the number of cores)', positiveInt)
@@ -90,125 +87,4 @@ export function register(program: Command): void {
     });
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// progress display on stderr
-
-export interface Display {
-  event(e: SweepEvent): void;
-  log(line: string): void;
-  stop(): void;
-}
-
-/** The sweep progress display: live on a terminal, plain lines otherwise, nothing when quiet. */
-export function createDisplay(quiet = false): Display {
-  return quiet ? silent : process.stderr.isTTY ? new TtyDisplay() : new PlainDisplay();
-}
-
-const silent: Display = { event() {}, log() {}, stop() {} };
-
-const seconds = (s: number) => `${s.toFixed(1)} s`;
-
-/** Off a terminal: one plain line per finished, failed or abandoned run. */
-class PlainDisplay implements Display {
-  event(e: SweepEvent): void {
-    if (e.type === 'begin') {
-      const resumed = e.resumed > 0 ? ` (${e.resumed} already finished)` : '';
-      this.log(`sweep: ${e.total} runs${resumed}, ${e.pending} to run on ${e.lanes} thread(s), results in ${e.out}`);
-    } else if (e.type === 'done') {
-      const res = e.row.result;
-      this.log(`[${e.done}/${e.total}] done ${e.run.id} (${seconds(res.seconds)}, ${res.stopReason})`);
-    } else if (e.type === 'failed') {
-      this.log(`[${e.done}/${e.total}] failed ${e.run.id}: ${e.message.split('\n')[0]}`);
-    } else if (e.type === 'abandoned') {
-      this.log(`interrupted ${e.run.id} (not kept)`);
-    }
-  }
-  log(line: string): void {
-    process.stderr.write(`${line}\n`);
-  }
-  stop(): void {}
-}
-
-/**
- * On a terminal: a live block at the bottom (a bar with runs done / total, then one line per run in flight
- * with its epoch and objective), redrawn in place; finished runs scroll above it as plain lines.
- */
-class TtyDisplay implements Display {
-  private drawn = 0;
-  private total = 0;
-  private done = 0;
-  private failed = 0;
-  private lastDraw = 0;
-  private readonly running = new Map<string, { run: RunSpec; progress?: RunProgress }>();
-  private readonly plain = new PlainDisplay();
-
-  event(e: SweepEvent): void {
-    switch (e.type) {
-      case 'begin':
-        this.total = e.total;
-        this.done = e.resumed;
-        this.log(
-          `sweep: ${e.total} runs${e.resumed > 0 ? ` (${e.resumed} already finished)` : ''}, ${e.lanes} thread(s), results in ${e.out}`,
-        );
-        return;
-      case 'start':
-        this.running.set(e.run.id, { run: e.run });
-        break;
-      case 'progress': {
-        const r = this.running.get(e.run.id);
-        if (r) r.progress = e.progress;
-        break;
-      }
-      case 'done':
-      case 'failed':
-      case 'abandoned':
-        this.running.delete(e.run.id);
-        if (e.type === 'done') this.done = e.done;
-        if (e.type === 'failed') this.failed++;
-        this.clear();
-        this.plain.event(e);
-        this.draw(true);
-        return;
-    }
-    this.draw(false);
-  }
-
-  log(line: string): void {
-    this.clear();
-    process.stderr.write(`${line}\n`);
-    this.draw(true);
-  }
-
-  stop(): void {
-    this.clear();
-  }
-
-  private clear(): void {
-    if (this.drawn > 0) process.stderr.write(`\x1b[${this.drawn}F\x1b[J`);
-    this.drawn = 0;
-  }
-
-  private draw(force: boolean): void {
-    const now = Date.now();
-    if (!force && now - this.lastDraw < 100) return;
-    if (this.total === 0) return;
-    this.lastDraw = now;
-    const width = Math.max(20, (process.stderr.columns || 80) - 1);
-    const barWidth = 30;
-    const filled = Math.round((barWidth * this.done) / this.total);
-    const failed = this.failed > 0 ? `, ${this.failed} failed` : '';
-    const lines = [
-      `sweep [${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${this.done}/${this.total} runs${failed}`,
-    ];
-    for (const { run, progress } of this.running.values()) {
-      const where = progress
-        ? `  ${run.budgets.maxIter !== undefined ? `iter ${progress.iter}` : `epoch ${progress.epoch}`}  f=${formatNumber(progress.value)}`
-        : '';
-      lines.push(`  ${run.id}${where}`);
-    }
-    const text = lines.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
-    this.clear();
-    process.stderr.write(`${text.join('\n')}\n`);
-    this.drawn = text.length;
-  }
-}
+export { createDisplay, type Display } from '../progress.js';

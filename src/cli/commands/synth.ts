@@ -34,10 +34,7 @@ function integer(value: string): number {
 export function register(program: Command): void {
   program
     .command('synth')
-    .description(
-      'write a seeded synthetic binary classification dataset with a planted linear model (uniform columns, ' +
-        'labels sign(a.w + noise)), as LIBSVM text or a binary CSR file, for scale tests',
-    )
+
     .requiredOption('--rows <n>', 'number of rows', positiveInt)
     .requiredOption('--features <d>', 'number of features (columns)', positiveInt)
     .requiredOption('--nnz-per-row <k>', 'non-zeros per row (distinct columns, k <= d)', positiveInt)

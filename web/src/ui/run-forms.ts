@@ -3,7 +3,7 @@
  * parameters and defaults) and the field specs (flags, rules, sliders). A card is rebuilt only when its
  * method changes, so typing never loses focus.
  */
-import { METHOD_NAMES, METHODS, type MethodName, resolveParams } from '../../../src/methods/index.js';
+import { CLI_VOICE, METHOD_NAMES, METHODS, type MethodName, resolveParams } from '../../../src/methods/index.js';
 import { cliCommand, defaultRun, INITS, type PlaygroundConfig, type RunSpec, runLabels } from '../config.js';
 import { BUDGET_FIELDS, BUDGET_NAMES, type BudgetName, DEFAULT_TOL, PARAM_FIELDS } from '../fields.js';
 import { choiceControl, flagControl, numberControl } from './controls.js';
@@ -57,7 +57,7 @@ export class RunForms {
       if (card.invalid.size > 0) message = `Fix ${[...card.invalid].join(', ')}.`;
       else {
         try {
-          resolveParams(run.method, run.params, cfg.problem.lambda);
+          resolveParams(run.method, run.params, cfg.problem.lambda, CLI_VOICE);
         } catch (e) {
           message = (e as Error).message;
         }
