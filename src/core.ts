@@ -27,6 +27,16 @@ export { LOSSES, type LossName, logistic, type MarginLoss, sigmoidLsq } from './
 export { Objective, type ObjectiveSpec, type RowBatch } from './objectives/objective.js';
 export { ParallelObjective, type ParallelObjectiveOptions, planShards, shareProblem } from './objectives/parallel.js';
 export type { Problem } from './objectives/problem.js';
+export {
+  type EndPoint,
+  extremeEigenvalues,
+  groupEndPoints,
+  type Landscape,
+  type LandscapeOptions,
+  landscape,
+  type StationaryPoint,
+  whichStationaryPoint,
+} from './run/landscape.js';
 export { accuracy, type MethodConfig, minimize, minimizeAsync, prepare } from './run/minimize.js';
 export { type Counts, Oracle } from './run/oracle.js';
 export { type RunConfig, type RunRecord, runRecord, traceCsv } from './run/record.js';
