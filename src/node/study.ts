@@ -295,7 +295,7 @@ function studyLandscape(out: string, objective: Objective, starts: number, seedO
     const x = runX(out, r);
     if (x)
       extra.push({
-        start: `${r.init}${r.init === 'randn' ? `#${r.seed}` : ''} (${r.label})`,
+        start: `${r.label} from ${r.init === 'randn' ? `the random start of seed ${r.seed}` : 'zeros'}`,
         x,
         value: r.result.value,
         gradNorm: r.result.gradNorm,

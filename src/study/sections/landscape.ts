@@ -23,13 +23,14 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
   const atBest = classified.filter(([, i]) => i === 0).length;
   const elsewhere = classified.filter(([, i]) => i !== null && i > 0).length;
   const none = classified.filter(([, i]) => i === null).length;
+  const random = l.minima.reduce((n, m) => n + m.starts.filter((x) => x.startsWith('randn#')).length, 0);
   const runLabel = new Map(d.runs.map((r) => [r.id, r.label]));
   return {
     id: 'landscape',
     title: 'The landscape: where the minimizers end',
     text: [
       p(
-        `The loss is not convex, so a run's end point depends on its start. The smooth problem was minimized to a gradient-norm tolerance from ${l.starts} starts (zeros and seeded N(0, I) draws, BFGS with a Wolfe search; the study's reference run from zeros included) and the end points grouped into distinct stationary points: the same point when their values agree to ${fmt(l.valueTol)}·max(1, |f|) and they lie within ${fmt(l.distanceTol)}·max(1, ‖x‖) of each other. ${l.minima.length === 1 ? 'All end points are one stationary point.' : `They are ${l.minima.length} distinct points`}${l.minima.length > 1 ? `, with values spread over ${g3(l.valueSpread)}.` : ''}`,
+        `The loss is not convex, so a run's end point depends on its start. The smooth problem was minimized to a gradient-norm tolerance from ${l.starts} starts (${random} seeded N(0, I) draws by BFGS with a Wolfe search, ‖∇f‖ ≤ 1e-6${l.starts > random ? `, and the end of the study's reference run from ${f.setting.start === 'zeros' ? 'x = 0' : 'its random start'}` : ''}) and the end points grouped into distinct stationary points: the same point when their values agree to ${fmt(l.valueTol)}·max(1, |f|) and they lie within ${fmt(l.distanceTol)}·max(1, ‖x‖) of each other. ${l.minima.length === 1 ? 'All end points are one stationary point.' : `They are ${l.minima.length} distinct points`}${l.minima.length > 1 ? `, with values spread over ${g3(l.valueSpread)}.` : ''}`,
       ),
       p(
         [
