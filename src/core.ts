@@ -55,6 +55,16 @@ export {
   type ObjectiveFunction,
   prepare,
 } from './run/minimize.js';
+export {
+  type EndPoint,
+  extremeEigenvalues,
+  groupEndPoints,
+  type Landscape,
+  type LandscapeOptions,
+  landscape,
+  type StationaryPoint,
+  whichStationaryPoint,
+} from './run/landscape.js';
 export { type Counts, Oracle } from './run/oracle.js';
 export { type RunConfig, type RunRecord, runRecord, traceCsv } from './run/record.js';
 export { type RunResult, STOP_REASONS, type StopReason, type TracePoint } from './run/result.js';

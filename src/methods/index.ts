@@ -144,13 +144,13 @@ const BODIES: Record<MethodName, MethodBody> = {
   },
   'prox-bfgs': {
     name: 'prox-bfgs',
-    summary: "the study's proximal BFGS heuristic: BFGS step, then soft thresholding (compare owlqn)",
-    reference: 'heuristic; see Lee, Sun & Saunders (2014) for proximal Newton',
+    summary: 'proximal quasi-Newton: scaled proximal step in the BFGS metric, then a search along it',
+    reference: 'Lee, Sun & Saunders, SIAM J. Optim. 24(3), 2014, Alg. 3.1',
     stochastic: false,
     handlesL1: true,
     create: (d, p, lambda) => {
       denseGuard(d, 'prox-bfgs');
-      return new ProxBfgs(d, new DenseBfgs(d), proxStep(p), lambda);
+      return new ProxBfgs(d, proxStep(p), lambda);
     },
   },
   owlqn: {

@@ -86,8 +86,10 @@ export class ProxGradient extends FullBatchMethod {
  * FISTA (Beck & Teboulle 2009, "A fast iterative shrinkage-thresholding algorithm", eq. 4.1–4.3):
  *   x_k = prox_{αλ}(y_k − α∇f(y_k)),  t_{k+1} = (1 + √(1 + 4t_k²)) / 2,
  *   y_{k+1} = x_k + ((t_k − 1) / t_{k+1}) (x_k − x_{k−1}).
- * One gradient at y per iteration, plus one at each trial point x_k (which also gives f(x_k) and ∇f(x_k)
- * to the trace for free); F(x_k) is not monotone.
+ * With a constant step, one gradient (at y_k) per iteration: f(x_k) and ∇f(x_k) are needed only by the
+ * trace, which evaluates them itself, uncharged (as for every method). With backtracking each trial x_k is
+ * evaluated for the test (charged), and the accepted one gives the trace its f and ∇f for free.
+ * F(x_k) is not monotone.
  */
 export class Fista implements Method {
   readonly stochastic = false;
@@ -133,8 +135,16 @@ export class Fista implements Method {
     const fy = oracle.valueGrad(this.y, this.gy);
     if (!Number.isFinite(fy)) return { ok: false, reason: 'diverged', message: `f(y) became ${fy}` };
     [this.x, this.xPrev] = [this.xPrev, this.x];
+    if (this.rule.kind === 'constant') {
+      // x_k = prox(y − α∇f(y)) needs no evaluation at x_k: the trace evaluates f(x_k) itself, uncharged
+      const { step } = this.rule;
+      for (let j = 0; j < this.x.length; j++) this.x[j] = this.y[j] - step * this.gy[j];
+      softThreshold(this.x, step * this.lambda, this.x);
+      this.extrapolate(oracle);
+      return STEP_OK;
+    }
     // backtracking keeps the smallest step found so far (α is non-increasing, as in Beck & Teboulle)
-    const rule: ProxStep = this.rule.kind === 'constant' ? this.rule : { ...this.rule, step: this.alpha };
+    const rule: ProxStep = { ...this.rule, step: this.alpha };
     const r = proxGradStep(oracle, rule, this.lambda, this.y, fy, this.gy, this.x, this.gTrial, this.scratch);
     if (!r.ok) {
       [this.x, this.xPrev] = [this.xPrev, this.x];
@@ -144,12 +154,17 @@ export class Fista implements Method {
     this.alpha = r.alpha;
     this.fx = r.f;
     this.stepped = true;
+    this.extrapolate(oracle);
+    return STEP_OK;
+  }
+
+  /** t_{k+1} and y_{k+1} = x_k + ((t_k − 1)/t_{k+1})(x_k − x_{k−1}). */
+  private extrapolate(oracle: Oracle): void {
     const tNext = (1 + Math.sqrt(1 + 4 * this.t * this.t)) / 2;
     const c = (this.t - 1) / tNext;
     for (let j = 0; j < this.x.length; j++) this.y[j] = this.x[j] + c * (this.x[j] - this.xPrev[j]);
     this.t = tNext;
     oracle.moved();
-    return STEP_OK;
   }
 }
 

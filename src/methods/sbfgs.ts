@@ -2,6 +2,7 @@ import type { RowBatch } from '../objectives/objective.js';
 import type { Oracle } from '../run/oracle.js';
 import { allFinite, axpy, dot, sub } from '../run/vec.js';
 import type { Curvature } from './curvature.js';
+import { nonFinite } from './stochastic.js';
 import { type Method, STEP_OK, type StepOutcome } from './types.js';
 
 /**
@@ -56,8 +57,8 @@ export class StochasticBfgs implements Method {
   }
 
   step(oracle: Oracle, batch?: RowBatch): StepOutcome {
-    const f = oracle.valueGrad(this.x, this.g, batch);
-    if (!Number.isFinite(f)) return { ok: false, reason: 'diverged', message: `the mini-batch objective became ${f}` };
+    const bad = nonFinite(oracle.valueGrad(this.x, this.g, batch), this.g);
+    if (bad !== null) return { ok: false, reason: 'diverged', message: bad };
     const { curvature } = this;
     curvature.direction(this.g, this.dir);
     if (!(dot(this.g, this.dir) < 0) && curvature.hasMemory()) {

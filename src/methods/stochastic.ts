@@ -92,6 +92,18 @@ export class AdamRule implements UpdateRule {
 }
 
 /**
+ * Why a mini-batch evaluation cannot be used, naming the quantity (the value, or the gradient and its first
+ * non-finite coordinate); null when the value and every coordinate of the gradient are finite.
+ */
+export function nonFinite(f: number, g: Float64Array): string | null {
+  if (!Number.isFinite(f)) return `the mini-batch objective became ${f}`;
+  for (let j = 0; j < g.length; j++) {
+    if (!Number.isFinite(g[j])) return `the mini-batch gradient became ${g[j]} (coordinate ${j + 1} of ${g.length})`;
+  }
+  return null;
+}
+
+/**
  * A mini-batch gradient method: at each step the loop's sampler gives a batch B, the oracle returns
  * ∇f_B(x) (cost |B| samples, one call), and the update rule moves x (one vector update). A non-finite batch
  * value or gradient stops the run as diverged before x is touched.
@@ -123,9 +135,8 @@ export class StochasticGradient implements Method {
 
   step(oracle: Oracle, batch?: RowBatch): StepOutcome {
     const fb = oracle.valueGrad(this.x, this.g, batch);
-    if (!Number.isFinite(fb)) {
-      return { ok: false, reason: 'diverged', message: `the mini-batch objective became ${fb}` };
-    }
+    const bad = nonFinite(fb, this.g);
+    if (bad !== null) return { ok: false, reason: 'diverged', message: bad };
     this.batchValueSum += fb;
     this.batchCount++;
     this.rule.apply(this.x, this.g, ++this.t);

@@ -111,10 +111,16 @@ export async function loadTestSet(
     cache: opts.cache,
     env: opts.env,
   });
-  const d = Math.max(train.X.cols, read.X.cols);
+  // A model trained on d features cannot score more: refuse rather than widen the model. Fewer is fine
+  // (LIBSVM files omit trailing features that are zero in every row): the test matrix is padded.
+  if (read.X.cols > train.X.cols) {
+    throw new OptlabError(
+      `test set ${spec} has ${read.X.cols} features, more than the ${train.X.cols} of the training data ${train.name}: a model trained on ${train.X.cols} features cannot score it (give the training data --features ${read.X.cols} if the extra features are real, or use a test set of the same data)`,
+    );
+  }
   const y = applyLabelMap(read.labels, train.labelMap, spec);
   return {
-    train: { ...train, X: withCols(train.X, d) },
-    test: { name: spec, X: withCols(read.X, d), y, labelMap: train.labelMap, sha256: read.sha256 },
+    train,
+    test: { name: spec, X: withCols(read.X, train.X.cols), y, labelMap: train.labelMap, sha256: read.sha256 },
   };
 }

@@ -1,15 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isDatasetName } from '../data/registry.js';
+import { isDatasetName, REGISTRY } from '../data/registry.js';
 import { OptlabError } from '../errors.js';
+import { Objective } from '../objectives/objective.js';
 import { toJson } from '../run/json.js';
+import { type EndPoint, landscape, landscapeMethod, whichStationaryPoint } from '../run/landscape.js';
 import { StudyData } from '../study/data.js';
 import { type StudyExtras, studyExtras } from '../study/extras.js';
-import { type StudyPreset, studySweep } from '../study/preset.js';
-import { buildStudyReport, representatives } from '../study/sections.js';
-import type { Manifest } from '../sweep/results.js';
+import type { LandscapeFacts } from '../study/facts.js';
+import { GROUPS, presetLabels, type StudyPreset, studySweep } from '../study/preset.js';
+import { buildStudyReport, factsOf } from '../study/report.js';
+import { runFileName } from '../sweep/expand.js';
+import type { Manifest, RunRow } from '../sweep/results.js';
 import { writeFileAtomic } from './atomic.js';
-import { loadDataset } from './load.js';
+import { loadDataset, loadTestSet } from './load.js';
 import { readResults, writeReport } from './report-writer.js';
 import { runSweep, type SweepEvent } from './sweep-runner.js';
 
@@ -20,9 +24,18 @@ export interface StudyOptions {
   seeds?: number;
   jobs?: number;
   resume?: boolean;
-  /** Training and test data (default a9a and a9a.t). */
+  /**
+   * Training data (default a9a) and test data: a file or name, null for none, undefined for the registry's
+   * pair of the training set (a9a ↔ a9a.t) if it has one, else none.
+   */
   data?: string;
   testData?: string | null;
+  /** The smooth loss, label encoding (default: the preset's) and L2 weight. */
+  loss?: 'sigmoid-lsq' | 'logistic';
+  labels?: '01' | 'pm1';
+  l2?: number;
+  /** Random starts of the landscape (default 5; 0 skips the landscape). */
+  landscapeStarts?: number;
   /** Write PNG copies of the figures (default true). */
   png?: boolean;
   signal?: AbortSignal;
@@ -48,7 +61,7 @@ export interface StudyOutcome {
   files: string[];
   manifest: Manifest;
   summary: StudySummaryRow[];
-  seconds: { sweep: number; extras: number; report: number; total: number };
+  seconds: { sweep: number; extras: number; landscape: number; report: number; total: number };
 }
 
 /** What OUT/study.json holds: the study's settings and its extras (so the report can be rebuilt from files). */
@@ -58,6 +71,10 @@ export interface StudyMeta {
   data: string;
   testData: string | null;
   extras: StudyExtras;
+  /** Share of the larger class in the test set (null without one). */
+  testMajority?: number | null;
+  /** Where the smooth problem's minimizers end (see `optlab study`'s landscape section). */
+  landscape?: LandscapeFacts | null;
 }
 
 export const STUDY_FILE = 'study.json';
@@ -88,17 +105,25 @@ export async function writeStudyReport(
     onProgress?: (done: number, total: number, id: string) => void;
     onWarn?: (m: string) => void;
   } = {},
-): Promise<{ files: string[]; data: StudyData; figures: number }> {
+): Promise<{ files: string[]; data: StudyData; figures: number; meta: StudyMeta }> {
   const meta = readStudyMeta(dir);
   const results = await readResults(dir);
-  const data = new StudyData(results.runs, results.traces);
+  const land = meta.landscape ?? null;
+  const data = new StudyData(results.runs, results.traces, land?.fStar ?? Number.NaN);
   const report = buildStudyReport(
-    { preset: meta.preset, data, extras: meta.extras, seeds: meta.seeds },
+    {
+      preset: meta.preset,
+      data,
+      extras: meta.extras,
+      seeds: meta.seeds,
+      landscape: land,
+      testMajority: meta.testMajority ?? null,
+    },
     results.manifest,
   );
   const figures = report.sections.reduce((n, x) => n + x.figures.length, 0);
   const files = await writeReport(report, dir, opts);
-  return { files, data, figures };
+  return { files, data, figures, meta };
 }
 
 /** A dataset given by path is made absolute (the sweep file lives in the results folder). */
@@ -117,17 +142,34 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   const preset = o.preset;
   const seeds = o.seeds ?? 3;
   if (!Number.isInteger(seeds) || seeds < 1) throw new OptlabError(`--seeds must be a positive integer, got ${seeds}`);
-  const data = dataRef(o.data ?? 'a9a');
-  const testData = o.testData === null ? undefined : dataRef(o.testData ?? 'a9a.t');
+  const dataName = o.data ?? 'a9a';
+  const data = dataRef(dataName);
+  // a test set only when given, or when the registry pairs one with the training set (a9a ↔ a9a.t)
+  const paired = isDatasetName(dataName) && !existsSync(dataName) ? REGISTRY[dataName].test : undefined;
+  const testSpec = o.testData === null ? undefined : (o.testData ?? paired);
+  const testData = testSpec === undefined ? undefined : dataRef(testSpec);
   const full = preset === 'full';
+  const labels = presetLabels(preset, o.labels);
+  const loss = o.loss ?? 'sigmoid-lsq';
+  const l2 = o.l2 ?? 0;
+  if (!(l2 >= 0) || !Number.isFinite(l2)) throw new OptlabError(`--l2 must be a finite number >= 0, got ${l2}`);
+  const starts = o.landscapeStarts ?? 5;
 
-  stage(`reading ${o.data ?? 'a9a'}`);
+  stage(`reading ${dataName}`);
   const loaded = await loadDataset(data, {
-    labels: full ? '01' : 'pm1',
+    labels,
     ...(full ? {} : { subset: 1000 }),
     onWarning: o.onWarning,
   });
   const ds = loaded.dataset;
+  let testMajority: number | null = null;
+  if (testData !== undefined) {
+    // checks the test set against the training data (more features is an error) before any run starts
+    const { test } = await loadTestSet(testData, ds, { onWarning: o.onWarning });
+    let pos = 0;
+    for (let i = 0; i < test.y.length; i++) if (test.y[i] === 1) pos++;
+    testMajority = Math.max(pos, test.y.length - pos) / Math.max(1, test.y.length);
+  }
   const tx = performance.now();
   stage('gradient checks, data statistics and correlations');
   const extras: StudyExtras = studyExtras({
@@ -140,7 +182,16 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   const extrasSeconds = (performance.now() - tx) / 1000;
 
   const sweepFile = join(o.out, 'study-sweep.json');
-  const spec = studySweep({ preset, seeds, lambdaMax: extras.lambdaMax, data, ...(testData ? { testData } : {}) });
+  const spec = studySweep({
+    preset,
+    seeds,
+    lambdaMax: extras.lambdaMax,
+    data,
+    ...(testData ? { testData } : {}),
+    loss,
+    labels,
+    l2,
+  });
   const text = `${toJson(spec)}\n`;
   if (o.resume && existsSync(sweepFile) && readFileSync(sweepFile, 'utf8') !== text) {
     throw new OptlabError(`${o.out} holds a different study (other preset, seeds or data); use another --out`);
@@ -149,7 +200,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
     throw new OptlabError(`${o.out} already holds results; use --resume to continue it, or another --out`);
   }
   writeFileAtomic(sweepFile, text);
-  const meta: StudyMeta = { preset, seeds, data, testData: testData ?? null, extras };
+  const meta: StudyMeta = { preset, seeds, data, testData: testData ?? null, extras, testMajority };
   writeFileAtomic(join(o.out, STUDY_FILE), `${toJson(meta)}\n`);
 
   stage('running the sweep');
@@ -170,10 +221,19 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
       1,
     );
   }
-  const seconds = { sweep: sweepSeconds, extras: extrasSeconds, report: 0, total: 0 };
+  const seconds = { sweep: sweepSeconds, extras: extrasSeconds, landscape: 0, report: 0, total: 0 };
   if (outcome.status === 'interrupted') {
     seconds.total = (performance.now() - t0) / 1000;
     return { status: 'interrupted', out: o.out, files: [], manifest: outcome.manifest, summary: [], seconds };
+  }
+
+  if (starts > 0) {
+    stage(`the landscape: minimizing from ${starts} random starts`);
+    const tl = performance.now();
+    const objective = new Objective(ds.X, ds.y, { loss, l2 });
+    meta.landscape = studyLandscape(o.out, objective, starts, full ? 0 : seeds);
+    seconds.landscape = (performance.now() - tl) / 1000;
+    writeFileAtomic(join(o.out, STUDY_FILE), `${toJson(meta)}\n`);
   }
 
   stage('writing the report');
@@ -182,16 +242,22 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   seconds.report = (performance.now() - tr) / 1000;
   seconds.total = (performance.now() - t0) / 1000;
 
-  const reps = representatives(studyData);
-  const summary: StudySummaryRow[] = [...reps.smooth, ...reps.l1].map((r) => ({
-    method: r.name,
-    label: r.label,
-    problem: r.runs[0].objective.lambda === 0 ? 'λ = 0' : `λ = ${r.runs[0].objective.lambda}`,
-    gap: studyData.mean(r.runs, (x) => studyData.finalGap(x)),
-    passes: studyData.mean(r.runs, (x) => x.result.counts.passes),
-    seconds: studyData.mean(r.runs, (x) => x.result.seconds),
-    testAccuracy:
-      r.runs[0].result.testAccuracy === undefined ? undefined : studyData.mean(r.runs, (x) => x.result.testAccuracy),
+  const facts = factsOf({
+    preset,
+    data: studyData,
+    extras,
+    seeds,
+    landscape: meta.landscape ?? null,
+    testMajority,
+  });
+  const summary: StudySummaryRow[] = facts.cost.map((c) => ({
+    method: c.name,
+    label: c.label,
+    problem: c.problem,
+    gap: c.gap,
+    passes: c.passes,
+    seconds: c.seconds,
+    testAccuracy: c.testAccuracy,
   }));
   return {
     status: 'complete',
@@ -202,4 +268,77 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
     summary,
     seconds,
   };
+}
+
+/** Reads a finished run's final iterate from OUT/runs/<file>.json. */
+function runX(out: string, run: RunRow): Float64Array | null {
+  const file = join(out, 'runs', runFileName(run.id));
+  if (!existsSync(file)) return null;
+  const x = (JSON.parse(readFileSync(file, 'utf8')) as { run: RunRow }).run.x;
+  return Array.isArray(x) ? Float64Array.from(x, (v) => (v === null ? Number.NaN : v)) : null;
+}
+
+/** A run counts as having stopped at a stationary point when its final gradient norm is at most this. */
+const STATIONARY = 1e-5;
+
+/**
+ * The landscape of the study's smooth problem: `starts` seeded N(0, I) starts (seeds after the study's own)
+ * minimized by BFGS (L-BFGS above 1000 features) to ‖∇f‖ ≤ 1e-6, grouped with the end point of the study's
+ * reference run from zeros; then every full-batch run of the smooth problem that stopped at a stationary
+ * point is told which point it reached.
+ */
+function studyLandscape(out: string, objective: Objective, starts: number, seedOffset: number): LandscapeFacts {
+  const dirRuns = readRunsJsonl(out);
+  const smooth = dirRuns.filter((r) => r.objective.lambda === 0);
+  const extra: EndPoint[] = [];
+  for (const r of smooth.filter((x) => x.group === GROUPS.reference)) {
+    const x = runX(out, r);
+    if (x)
+      extra.push({
+        start: `${r.label} from ${r.init === 'randn' ? `the random start of seed ${r.seed}` : 'zeros'}`,
+        x,
+        value: r.result.value,
+        gradNorm: r.result.gradNorm,
+      });
+  }
+  const land = landscape(objective, {
+    randomStarts: starts,
+    seed: 1000 + seedOffset,
+    zeros: extra.length === 0,
+    tol: 1e-6,
+    maxIter: 2000,
+    method: landscapeMethod(objective.d),
+    extra,
+  });
+  const reached: Record<string, number | null> = {};
+  for (const r of smooth) {
+    if (r.method === 'sgd' || r.method === 'adagrad' || r.method === 'adam' || r.method === 'sbfgs') continue;
+    if (!(r.result.gradNorm <= STATIONARY)) continue;
+    const x = runX(out, r);
+    if (x) reached[r.id] = whichStationaryPoint(land, x, r.result.value);
+  }
+  const values = land.endpoints.map((e) => e.value);
+  return {
+    starts: land.starts,
+    fStar: land.fStar,
+    minima: land.minima.map((m) => ({
+      value: m.value,
+      gradNorm: m.gradNorm,
+      norm: m.norm,
+      count: m.count,
+      minEigenvalue: m.minEigenvalue,
+      maxEigenvalue: m.maxEigenvalue,
+      starts: m.starts,
+    })),
+    valueSpread: Math.max(...values) - Math.min(...values),
+    valueTol: land.valueTol,
+    distanceTol: land.distanceTol,
+    reached,
+  };
+}
+
+/** The runs of a finished study folder (runs.jsonl, written by the sweep at the end). */
+function readRunsJsonl(out: string): RunRow[] {
+  const text = readFileSync(join(out, 'runs.jsonl'), 'utf8').trim();
+  return text === '' ? [] : text.split('\n').map((l) => JSON.parse(l) as RunRow);
 }

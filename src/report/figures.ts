@@ -90,6 +90,8 @@ export interface ConvergenceOptions {
   fStar?: number;
   /** Names the problem in the f* statement, e.g. `a9a, logistic, λ = 0.001, labels pm1`. */
   problem?: string;
+  /** What f* is, in the subtitle (default: `the best value any run reached`). */
+  fStarMeaning?: string;
   title: string;
   /** A first subtitle line; the f* statement comes after it. */
   subtitle?: string;
@@ -152,7 +154,7 @@ export function convergenceFigure(traces: readonly TraceRow[], opts: Convergence
   if (y === 'gap') {
     const fStar = opts.fStar as number;
     subtitle.push(
-      `f* = ${formatFStar(fStar)}: the best value any run reached${opts.problem ? ` on ${opts.problem}` : ''}`,
+      `f* = ${formatFStar(fStar)}: ${opts.fStarMeaning ?? 'the best value any run reached'}${opts.problem ? ` on ${opts.problem}` : ''}`,
     );
   }
   const spec = lineChartSpec(rows, {
@@ -207,6 +209,13 @@ export interface BarOptions {
   hi?: string;
   /** Log value axis; rows with value ≤ 0 are left out (and counted in the caption). */
   log?: boolean;
+  /**
+   * Where bars start and the value axis begins (default 0; with `log`, the power of 10 at or below the
+   * smallest value: a log scale has no 0, and bars from 0 would draw nothing).
+   */
+  baseline?: number;
+  /** A horizontal reference line (e.g. a majority-class baseline) with its label. */
+  rule?: { value: number; label: string };
   categoryTitle?: string;
   valueTitle?: string;
   sort?: 'ascending' | 'descending' | string[];
@@ -246,11 +255,17 @@ export function barFigure(rows: ReadonlyArray<Record<string, unknown>>, opts: Ba
     sort: opts.sort ?? order,
     axis: { labelAngle: order.some((c) => c.length > 6) ? -30 : 0 },
   };
+  const values = kept.map((r) => num(r[opts.value]));
+  const smallest = values.length > 0 ? Math.min(...values) : 1;
+  const baseline = opts.baseline ?? (opts.log ? 10 ** Math.floor(Math.log10(smallest > 0 ? smallest : 1)) : undefined);
   const y = {
     field: opts.value,
     type: 'quantitative' as const,
     title: opts.valueTitle ?? opts.value,
-    scale: opts.log ? { type: 'log' as const } : {},
+    scale: {
+      ...(opts.log ? { type: 'log' as const } : {}),
+      ...(baseline !== undefined ? { domainMin: baseline, ...(opts.log ? {} : { zero: false }) } : {}),
+    },
     ...(opts.log ? { axis: LOG_AXIS } : {}),
   };
   const offset = opts.color !== undefined ? { xOffset: { field: opts.color, type: catType } } : {};
@@ -268,12 +283,23 @@ export function barFigure(rows: ReadonlyArray<Record<string, unknown>>, opts: Ba
       encoding: {
         x,
         y,
+        ...(baseline !== undefined ? { y2: { datum: baseline } } : {}),
         ...offset,
         ...(opts.color !== undefined ? { color: { field: opts.color, type: catType } } : {}),
         tooltip,
       },
     },
   ];
+  if (opts.rule !== undefined) {
+    const datum = { datum: round6(opts.rule.value), type: 'quantitative' as const };
+    layers.push(
+      { mark: { type: 'rule', color: '#b00', strokeDash: [4, 3] }, encoding: { y: datum } },
+      {
+        mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#b00', x: 0 },
+        encoding: { y: datum, text: { value: opts.rule.label } },
+      },
+    );
+  }
   if (opts.lo !== undefined && opts.hi !== undefined) {
     layers.push({
       mark: { type: 'rule', color: '#333' },

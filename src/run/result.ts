@@ -9,6 +9,8 @@ export type StopReason =
   | 'time-limit'
   | 'line-search-failed'
   | 'diverged'
+  | 'saturated'
+  | 'plateau'
   | 'interrupted';
 
 export const STOP_REASONS: Record<StopReason, string> = {
@@ -18,7 +20,12 @@ export const STOP_REASONS: Record<StopReason, string> = {
   'max-passes': 'the budget of passes over the data was used up',
   'time-limit': 'the time limit was reached',
   'line-search-failed': 'the line search found no acceptable step',
-  diverged: 'the objective became NaN, infinite, or exploded',
+  diverged:
+    'the objective became NaN or infinite, or rose more than 100 above its start (see RunOptions.divergenceFactor)',
+  saturated:
+    'the gradient vanished together with the curvature: a flat region (every sigmoid saturated, ‖x‖ large), not a minimum',
+  plateau:
+    'the gradient vanished at a value no lower than the start: a stationary point the run climbed to, not a minimum',
   interrupted: 'stopped by the caller (an observer, an abort signal, or Ctrl-C)',
 };
 

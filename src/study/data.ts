@@ -20,10 +20,26 @@ export class StudyData {
   readonly fStar: Map<string, number>;
   private readonly traceById = new Map<string, TraceRow[]>();
 
-  constructor(runs: RunRow[], traces: TraceRow[]) {
+  /** The smooth problem's best value found by the landscape's starts (NaN when there is no landscape). */
+  readonly landscapeBest: number;
+
+  /**
+   * @param landscapeBest the best value of the landscape's starts on the smooth problem (λ = 0): f* of that
+   *   problem is then the best value found by all runs and all starts.
+   */
+  constructor(runs: RunRow[], traces: TraceRow[], landscapeBest = Number.NaN) {
     this.runs = runs;
     this.traces = traces;
     this.fStar = bestValues(runs, traces);
+    this.landscapeBest = landscapeBest;
+    if (Number.isFinite(landscapeBest)) {
+      for (const r of runs) {
+        if (r.objective.lambda !== 0) continue;
+        const key = problemKey(r);
+        const f = this.fStar.get(key);
+        if (f === undefined || !(f <= landscapeBest)) this.fStar.set(key, landscapeBest);
+      }
+    }
     for (const t of traces) {
       const list = this.traceById.get(t.id);
       if (list) list.push(t);
@@ -52,6 +68,14 @@ export class StudyData {
   /** Trace rows of several runs (for a figure). */
   tracesOf(runs: readonly RunRow[]): TraceRow[] {
     return runs.flatMap((r) => this.traceOf(r));
+  }
+
+  /** How f* of a run's problem was found, for figure subtitles. */
+  fStarMeaning(run: RunRow | undefined): string | undefined {
+    if (run === undefined) return undefined;
+    return run.objective.lambda === 0 && Number.isFinite(this.landscapeBest)
+      ? 'the best value found by all runs and all landscape starts'
+      : 'the best value any run reached';
   }
 
   fStarOf(run: RunRow): number {

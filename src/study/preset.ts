@@ -48,6 +48,15 @@ export interface StudyOptions {
   /** Training data (name or path) and test data. */
   data: string;
   testData?: string;
+  /** The smooth loss (default sigmoid-lsq), label encoding (default: the preset's) and L2 weight (default 0). */
+  loss?: 'sigmoid-lsq' | 'logistic';
+  labels?: '01' | 'pm1';
+  l2?: number;
+}
+
+/** The label encoding of a preset unless given. */
+export function presetLabels(preset: StudyPreset, labels?: '01' | 'pm1'): '01' | 'pm1' {
+  return labels ?? (preset === 'full' ? '01' : 'pm1');
 }
 
 /** Rounds to 4 significant digits (λ values appear in run labels). */
@@ -77,11 +86,12 @@ export function studySweep(o: StudyOptions): Record<string, unknown> {
     ...extra,
   });
   const path = PATH_FRACTIONS.map((f) => sig4(f * o.lambdaMax));
+  const labels = presetLabels(o.preset, o.labels);
   return {
     name: `optlab study (${o.preset})`,
-    datasets: [full ? { data: o.data } : { data: o.data, subset: 1000, labels: 'pm1' }],
+    datasets: [full ? { data: o.data } : { data: o.data, subset: 1000, labels }],
     ...(o.testData ? { testData: o.testData } : {}),
-    objective: { loss: 'sigmoid-lsq', labels: full ? '01' : 'pm1' },
+    objective: { loss: o.loss ?? 'sigmoid-lsq', labels, ...(o.l2 ? { l2: o.l2 } : {}) },
     init: full ? 'zeros' : 'randn',
     seeds: stoch,
     methods: [
@@ -111,10 +121,12 @@ export function studySweep(o: StudyOptions): Record<string, unknown> {
       deterministic(GROUPS.bfgs, 'bfgs', { params: { lineSearch: 'wolfe' } }),
       // Q8: stochastic BFGS (the study: step 0.001, batch 128)
       stochastic(GROUPS.sbfgs, 'sbfgs', { params: { batch: 128 }, grid: { step: [0.001, 0.01, 0.05] } }),
-      // Q10: the study's proximal BFGS (constant step 0.1) and with backtracking; OWL-QN's run is the reference
+      // Q10: proximal BFGS with the study's constant step 0.1, and with backtracking from the unit step; OWL-QN's run is the reference
       deterministic(GROUPS.proxBfgs, 'prox-bfgs', {
-        params: { lambda: PROX_BFGS_LAMBDA },
-        grid: { lineSearch: ['none', 'armijo'], step: [0.1] },
+        params: { lambda: PROX_BFGS_LAMBDA, lineSearch: 'none', step: 0.1 },
+      }),
+      deterministic(GROUPS.proxBfgs, 'prox-bfgs', {
+        params: { lambda: PROX_BFGS_LAMBDA, lineSearch: 'armijo', step: 1 },
       }),
       // Q11: L-BFGS memory
       deterministic(GROUPS.lbfgs, 'lbfgs', { grid: { memory: [0, 5, 10, 20] } }, full ? 400 : 200),

@@ -247,3 +247,38 @@ describe('staticSpec and ids', () => {
     assert.equal(slugId('Quasi Newton!'), 'quasi-newton');
   });
 });
+
+describe('bar baselines (the study’s cost and accuracy charts)', () => {
+  it('log bars start at the power of 10 below the smallest value, not at 0 (a log scale has no 0)', () => {
+    const f = barFigure(
+      [
+        { m: 'a', v: 3.5 },
+        { m: 'b', v: 420 },
+      ],
+      { id: 'b', title: 't', category: 'm', value: 'v', log: true },
+    );
+    const layer = (
+      f.spec as unknown as {
+        layer: Array<{ encoding: Record<string, { datum?: number; scale?: { domainMin?: number } }> }>;
+      }
+    ).layer[0];
+    assert.equal(layer.encoding.y2.datum, 1);
+    assert.equal(layer.encoding.y.scale?.domainMin, 1);
+  });
+
+  it('a baseline and a reference rule (majority class) are drawn as layers', () => {
+    const f = barFigure([{ m: 'a', v: 85 }], {
+      id: 'b',
+      title: 't',
+      category: 'm',
+      value: 'v',
+      baseline: 75,
+      rule: { value: 76.4, label: 'majority class' },
+    });
+    const spec = f.spec as unknown as { layer: Array<{ mark: { type: string } }> };
+    assert.deepEqual(
+      spec.layer.map((l) => l.mark.type),
+      ['bar', 'rule', 'text'],
+    );
+  });
+});

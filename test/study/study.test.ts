@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import type { Manifest, RunRow } from '../../src/sweep/results.js';
 import { openReport, skipWithoutBrowser } from '../helpers/browser.js';
 import { optlab } from '../helpers/cli.js';
 import { dataDir, findDataFile } from '../helpers/data.js';
+import { checkFigures, checkReport } from './checker.js';
 
 const root = mkdtempSync(join(tmpdir(), 'optlab-study-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -103,6 +104,33 @@ describe('optlab study --preset full on a9a', { skip: skipData, timeout: 600_000
     for (const row of page.table.slice(1)) assert.match(row[2], /^(confirmed|contradicted|refined)$/);
   });
 
+  it('no sentence contradicts the tables, and every figure draws its data', () => {
+    assert.deepEqual(
+      checkReport(readFileSync(join(out, 'report.html'), 'utf8'), { dataset: 'a9a', testSet: true }),
+      [],
+    );
+    assert.deepEqual(checkFigures(out), []);
+  });
+
+  it('study.json carries the landscape, and f* is its best value or lower', () => {
+    const meta = JSON.parse(readFileSync(join(out, 'study.json'), 'utf8'));
+    const land = meta.landscape;
+    assert.ok(land.starts >= 6, `${land.starts} starts`);
+    assert.ok(land.minima.length >= 1);
+    for (const m of land.minima) {
+      for (const k of ['value', 'gradNorm', 'norm', 'count', 'minEigenvalue']) assert.equal(typeof m[k], 'number', k);
+      assert.ok(m.gradNorm <= 1e-6 * 1.0001, `${m.gradNorm}`);
+    }
+    assert.equal(
+      land.minima.reduce((s: number, m: { count: number }) => s + m.count, 0),
+      land.starts,
+    );
+    const runs = readRuns(out).filter((r) => r.objective.lambda === 0);
+    const best = Math.min(...runs.map((r) => r.result.value));
+    assert.ok(land.fStar >= best - 1e-9, `the landscape's ${land.fStar} against the runs' ${best}`);
+    assert.ok(Object.keys(land.reached).length >= 1);
+  });
+
   it('optlab report rebuilds the study report from the folder', () => {
     const r = optlab(['report', out, '--no-png', '--quiet']);
     assert.equal(r.code, 0, r.stderr);
@@ -126,6 +154,15 @@ describe('optlab study --preset seed (the original setting)', { skip: skipData, 
       // the study: 91.87% zeros; ours over three random starts
       assert.ok(p.result.sparsity >= 0.85, `${p.id}: ${p.result.sparsity}`);
     }
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.deepEqual(checkReport(html, { dataset: 'a9a', testSet: true }), []);
+    assert.deepEqual(checkFigures(out), []);
+    // the text describes its own setting: 1000 rows, labels ±1, a random start
+    assert.match(
+      html,
+      /1000 rows and 123 features of a9a, labels ±1 fed to the sigmoid, start at a random N\(0, 1\) point/,
+    );
+    assert.doesNotMatch(html, /on the full data with labels \{0, 1\}|2036 accesses|any memory helps/);
   });
 
   it('refuses to overwrite a study folder, and --resume on it finishes at once', () => {
@@ -142,5 +179,91 @@ describe('optlab study --preset seed (the original setting)', { skip: skipData, 
     });
     assert.equal(other.code, 2);
     assert.match(other.stderr, /holds a different study/);
+  });
+});
+
+describe('optlab study on a synthetic dataset of another shape (no test set)', { timeout: 300_000 }, () => {
+  const dir = join(root, 'synth');
+  const train = join(root, 'synth-train.svm');
+  const wide = join(root, 'synth-wide.svm');
+  let run: ReturnType<typeof optlab>;
+  before(() => {
+    const a = optlab([
+      'synth',
+      '--rows',
+      '3000',
+      '--features',
+      '40',
+      '--nnz-per-row',
+      '8',
+      '--values',
+      '--noise',
+      '0.5',
+      '--out',
+      train,
+      '--quiet',
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    const b = optlab([
+      'synth',
+      '--rows',
+      '200',
+      '--features',
+      '50',
+      '--nnz-per-row',
+      '8',
+      '--seed',
+      '2',
+      '--out',
+      wide,
+      '--quiet',
+    ]);
+    assert.equal(b.code, 0, b.stderr);
+    run = optlab(['study', '--data', train, '--out', dir, '--quiet', '--no-png', '--seeds', '1']);
+  });
+
+  it('finishes; no test set is used unless given; no foreign dataset name or shape in the text', () => {
+    assert.equal(run.code, 0, run.stderr);
+    const runs = readRuns(dir);
+    assert.ok(runs.every((r) => r.testDataset === undefined && r.dataset.features === 40));
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    assert.deepEqual(checkReport(html, { dataset: train, testSet: false }), []);
+    assert.deepEqual(checkFigures(dir), []);
+    assert.match(html, /3000 rows and 40 features of /);
+  });
+
+  it('a test set with more features than the training data is a clear error in run, sweep and study', () => {
+    const msg = /has 50 features, more than the 40 of the training data/;
+    const r = optlab(['run', '--data', train, '--test-data', wide, '--method', 'gd', '--max-iter', '2', '--quiet']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, msg);
+    const s = optlab([
+      'study',
+      '--data',
+      train,
+      '--test-data',
+      wide,
+      '--out',
+      join(root, 'synth-wide-study'),
+      '--quiet',
+    ]);
+    assert.notEqual(s.code, 0);
+    assert.match(s.stderr, msg);
+    const file = join(root, 'wide-sweep.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        datasets: [{ data: train }],
+        testData: wide,
+        methods: [{ method: 'gd' }],
+        budgets: { maxIter: 2 },
+      }),
+    );
+    const w = optlab(['sweep', file, '--out', join(root, 'wide-sweep'), '--quiet']);
+    assert.notEqual(w.code, 0);
+    assert.match(w.stderr, msg);
+    // fewer features is fine (LIBSVM omits trailing zero features): the test set is padded
+    const ok = optlab(['run', '--data', wide, '--test-data', train, '--method', 'gd', '--max-iter', '2', '--quiet']);
+    assert.equal(ok.code, 0, ok.stderr);
   });
 });

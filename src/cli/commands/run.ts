@@ -136,8 +136,8 @@ async function runAndReport(
   if (r.stopReason === 'diverged') {
     process.stderr.write(`optlab: warning: the run diverged (${r.message}); the result is the last finite iterate\n`);
   }
-  if (r.stopReason === 'line-search-failed')
-    process.stderr.write(`optlab: warning: ${STOP_REASONS['line-search-failed']}: ${r.message}\n`);
+  if (r.stopReason === 'line-search-failed' || r.stopReason === 'saturated' || r.stopReason === 'plateau')
+    process.stderr.write(`optlab: warning: ${r.stopReason}: ${STOP_REASONS[r.stopReason]}: ${r.message}\n`);
   if (r.stopReason === 'interrupted') process.exitCode = 130;
   if (!Number.isFinite(r.value) && r.stopReason !== 'diverged')
     throw new OptlabError('the run produced no finite value');

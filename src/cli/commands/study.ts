@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { runStudy } from '../../node/api.js';
 import { formatNumber, textTable } from '../output.js';
-import { positiveInt } from '../parse.js';
+import { nonNegative, nonNegativeInt, positiveInt } from '../parse.js';
 import { createDisplay } from '../progress.js';
 
 interface StudyFlags {
@@ -13,7 +13,11 @@ interface StudyFlags {
   resume?: boolean;
   png: boolean;
   data: string;
-  testData: string | false;
+  testData?: string | false;
+  objective: 'sigmoid-lsq' | 'logistic';
+  labels?: '01' | 'pm1';
+  l2: number;
+  landscapeStarts: number;
   quiet?: boolean;
 }
 
@@ -41,9 +45,23 @@ export function register(program: Command): void {
     .option('--jobs <n>', 'runs in parallel (default: the number of cores)', positiveInt)
     .option('--resume', 'continue an interrupted study in --out')
     .option('--no-png', 'write the figures as SVG only')
-    .option('--data <name|file>', 'training data', 'a9a')
-    .option('--test-data <name|file>', 'test data for test accuracy', 'a9a.t')
+    .option('--data <name|file>', 'training data (any LIBSVM binary dataset)', 'a9a')
+    .option(
+      '--test-data <name|file>',
+      "test data for test accuracy (default: the registry's pair of --data, a9a -> a9a.t; none for other files)",
+    )
     .option('--no-test-data', 'no test set')
+    .addOption(
+      new Option('--objective <name>', 'smooth loss').choices(['sigmoid-lsq', 'logistic']).default('sigmoid-lsq'),
+    )
+    .addOption(
+      new Option('--labels <encoding>', 'label encoding (default: 01 for --preset full, pm1 for seed)').choices([
+        '01',
+        'pm1',
+      ]),
+    )
+    .option('--l2 <M>', 'L2 weight: adds (M/2)*||x||^2', nonNegative, 0)
+    .option('--landscape-starts <k>', 'random starts of the landscape section (0: no landscape)', nonNegativeInt, 5)
     .option('--quiet', 'no progress display')
     .action(async (o: StudyFlags) => {
       const out = o.out ?? defaultStudyOut();
@@ -68,6 +86,10 @@ export function register(program: Command): void {
           png: o.png,
           data: o.data,
           testData: o.testData === false ? null : o.testData,
+          loss: o.objective,
+          ...(o.labels ? { labels: o.labels } : {}),
+          l2: o.l2,
+          landscapeStarts: o.landscapeStarts,
           signal: ctl.signal,
           onEvent: (e) => display.event(e),
           onStage: (m) => display.stage(m),
@@ -100,7 +122,7 @@ export function register(program: Command): void {
       );
       const figures = result.files.filter((f) => f.endsWith('.svg')).length;
       process.stdout.write(
-        `${table}\n\nstudy (${o.preset}) complete in ${s.total.toFixed(1)} s (sweep ${s.sweep.toFixed(1)} s, checks ${s.extras.toFixed(1)} s, report ${s.report.toFixed(1)} s): ${r.finished} runs, ${figures} figures\nreport: ${result.report}\n`,
+        `${table}\n\nstudy (${o.preset}) complete in ${s.total.toFixed(1)} s (sweep ${s.sweep.toFixed(1)} s, checks ${s.extras.toFixed(1)} s, landscape ${s.landscape.toFixed(1)} s, report ${s.report.toFixed(1)} s): ${r.finished} runs, ${figures} figures\nreport: ${result.report}\n`,
       );
     });
 }

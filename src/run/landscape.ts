@@ -1,0 +1,258 @@
+/**
+ * Where minimizers end on a nonconvex smooth problem: the problem minimized to a tight tolerance from several
+ * starts, the end points grouped into distinct stationary points, and each point described by its value,
+ * gradient norm, ‖x‖, how many starts reached it, and the smallest eigenvalue of the Hessian (Lanczos on
+ * Hessian-vector products). Core-safe: no Node API.
+ *
+ * Grouping: two end points are the same stationary point when their values agree to `valueTol`
+ * (|f_a − f_b| ≤ valueTol·max(1, |f_a|, |f_b|): relative for large values, absolute below 1, as the values of
+ * mean per-sample losses are) and their distance is small against their size
+ * (‖x_a − x_b‖ ≤ distanceTol·max(1, ‖x_a‖, ‖x_b‖)); groups are built greedily in order of value (lowest first),
+ * each end point joining the first group whose representative (its lowest end point) it matches.
+ *
+ * The smallest eigenvalue tells the kind of point: clearly positive (relative to the largest) is a strict
+ * local minimum, negative is a saddle, near zero is a flat direction (on the sigmoid losses, typically a valley
+ * along which ‖x‖ grows and the sigmoids saturate).
+ */
+import { OptlabError } from '../errors.js';
+import type { Problem } from '../objectives/problem.js';
+import { type MethodConfig, minimize } from './minimize.js';
+import type { StopReason } from './result.js';
+import { Rng } from './rng.js';
+import { norm2 } from './vec.js';
+
+/** One end point of a minimization. */
+export interface EndPoint {
+  /** Where the run started, e.g. `zeros` or `randn#3`. */
+  start: string;
+  x: Float64Array;
+  value: number;
+  gradNorm: number;
+  stopReason?: StopReason;
+}
+
+/** A distinct stationary point (a group of end points). */
+export interface StationaryPoint {
+  /** The lowest value among the group's end points. */
+  value: number;
+  gradNorm: number;
+  /** ‖x‖₂ of the representative end point. */
+  norm: number;
+  /** End points in the group. */
+  count: number;
+  /** Smallest eigenvalue of ∇²f at the representative (NaN when the problem has no Hv). */
+  minEigenvalue: number;
+  /** Largest eigenvalue found by the same Lanczos run (the scale minEigenvalue is read against). */
+  maxEigenvalue: number;
+  /** Starts of the group's end points. */
+  starts: string[];
+  /** The representative end point (lowest value). */
+  x: Float64Array;
+}
+
+export interface Landscape {
+  /** Number of starts (end points grouped). */
+  starts: number;
+  /** The lowest value of all end points. */
+  fStar: number;
+  /** Distinct stationary points, lowest value first. */
+  minima: StationaryPoint[];
+  /** Every end point with the index of its stationary point in `minima`. */
+  endpoints: Array<{ start: string; value: number; gradNorm: number; norm: number; minimum: number }>;
+  /** The tolerances used. */
+  valueTol: number;
+  distanceTol: number;
+}
+
+export interface GroupOptions {
+  /** Relative value tolerance (default 1e-6). */
+  valueTol?: number;
+  /** Distance tolerance relative to max(1, ‖x‖) (default 1e-2). */
+  distanceTol?: number;
+  /** Lanczos steps for the smallest eigenvalue (default min(d, 40)). */
+  lanczosSteps?: number;
+}
+
+export interface LandscapeOptions extends GroupOptions {
+  /** Random starts x₀ ~ N(0, scale²·I), seeds seed, seed+1, … (default 5); a start from zeros is added. */
+  randomStarts?: number;
+  seed?: number;
+  scale?: number;
+  /** Whether to start from zeros too (default true). */
+  zeros?: boolean;
+  /** Gradient-norm tolerance (default 1e-7) and iteration budget (default 2000). */
+  tol?: number;
+  maxIter?: number;
+  /** The minimizer (default: BFGS for d ≤ 1000, else L-BFGS with 20 pairs; both with a Wolfe search). */
+  method?: MethodConfig;
+  /** End points computed elsewhere (e.g. the study's reference runs), grouped with the new ones. */
+  extra?: EndPoint[];
+}
+
+/** Default minimizer of the landscape for dimension d. */
+export function landscapeMethod(d: number): MethodConfig {
+  return d <= 1000 ? { method: 'bfgs' } : { method: 'lbfgs', memory: 20 };
+}
+
+/** Minimizes `problem` (its smooth part: λ must be 0) from zeros and random starts, then groups the end points. */
+export function landscape(problem: Problem, opts: LandscapeOptions = {}): Landscape {
+  if (problem.l1 !== 0) throw new OptlabError('the landscape maps the smooth problem: λ (L1) must be 0');
+  const d = problem.d;
+  const k = opts.randomStarts ?? 5;
+  const seed = opts.seed ?? 1;
+  const scale = opts.scale ?? 1;
+  const method = opts.method ?? landscapeMethod(d);
+  const budget = { tol: opts.tol ?? 1e-7, maxIter: opts.maxIter ?? 2000 };
+  const starts: Array<{ name: string; x0: Float64Array }> = [];
+  if (opts.zeros ?? true) starts.push({ name: 'zeros', x0: new Float64Array(d) });
+  for (let i = 0; i < k; i++) {
+    const rng = new Rng(seed + i);
+    const x0 = new Float64Array(d);
+    for (let j = 0; j < d; j++) x0[j] = scale * rng.normal();
+    starts.push({ name: `randn#${seed + i}`, x0 });
+  }
+  const ends: EndPoint[] = [...(opts.extra ?? [])];
+  for (const s of starts) {
+    const r = minimize(problem, method, { ...budget, init: s.x0 });
+    ends.push({ start: s.name, x: r.x, value: r.value, gradNorm: r.gradNorm, stopReason: r.stopReason });
+  }
+  return groupEndPoints(problem, ends, opts);
+}
+
+/** Groups end points into distinct stationary points (see the module comment) and measures each. */
+export function groupEndPoints(problem: Problem, ends: readonly EndPoint[], opts: GroupOptions = {}): Landscape {
+  const valueTol = opts.valueTol ?? 1e-6;
+  const distanceTol = opts.distanceTol ?? 1e-2;
+  const finite = ends.filter((e) => Number.isFinite(e.value));
+  if (finite.length === 0) throw new OptlabError('no end point with a finite value to group');
+  const order = [...finite].sort((a, b) => a.value - b.value);
+  const groups: EndPoint[][] = [];
+  for (const e of order) {
+    const g = groups.find((grp) => sameStationaryPoint(grp[0], e, valueTol, distanceTol));
+    if (g) g.push(e);
+    else groups.push([e]);
+  }
+  const minima: StationaryPoint[] = groups.map((grp) => {
+    const rep = grp[0];
+    const eig = extremeEigenvalues(problem, rep.x, opts.lanczosSteps);
+    return {
+      value: rep.value,
+      gradNorm: rep.gradNorm,
+      norm: norm2(rep.x),
+      count: grp.length,
+      minEigenvalue: eig.min,
+      maxEigenvalue: eig.max,
+      starts: grp.map((e) => e.start),
+      x: rep.x,
+    };
+  });
+  const endpoints = finite.map((e) => ({
+    start: e.start,
+    value: e.value,
+    gradNorm: e.gradNorm,
+    norm: norm2(e.x),
+    minimum: groups.findIndex((grp) => grp.includes(e)),
+  }));
+  return { starts: finite.length, fStar: order[0].value, minima, endpoints, valueTol, distanceTol };
+}
+
+/** Whether two end points are the same stationary point under the tolerances. */
+export function sameStationaryPoint(a: EndPoint, b: EndPoint, valueTol: number, distanceTol: number): boolean {
+  const scaleF = Math.max(1, Math.abs(a.value), Math.abs(b.value));
+  if (Math.abs(a.value - b.value) > valueTol * scaleF) return false;
+  let dist = 0;
+  for (let j = 0; j < a.x.length; j++) dist += (a.x[j] - b.x[j]) ** 2;
+  return Math.sqrt(dist) <= distanceTol * Math.max(1, norm2(a.x), norm2(b.x));
+}
+
+/**
+ * The stationary point an end point reached: the index in `minima` of the first point it matches (same
+ * tolerances as the grouping), or null (not at any mapped point: e.g. a run stopped by its budget).
+ */
+export function whichStationaryPoint(land: Landscape, x: Float64Array, value: number): number | null {
+  const e = { start: '', x, value, gradNorm: Number.NaN };
+  const i = land.minima.findIndex((m) =>
+    sameStationaryPoint(
+      { start: '', x: m.x, value: m.value, gradNorm: m.gradNorm },
+      e,
+      land.valueTol,
+      land.distanceTol,
+    ),
+  );
+  return i < 0 ? null : i;
+}
+
+/**
+ * Smallest and largest eigenvalues of ∇²f(x) by the Lanczos method with full reorthogonalization (Golub & Van
+ * Loan, *Matrix Computations*, 4th ed., §10.1): k steps of Hessian-vector products from a seeded random unit
+ * vector build a k×k tridiagonal T whose extreme eigenvalues (Sturm bisection) approach those of ∇²f.
+ * NaN when the problem has no Hessian-vector product.
+ */
+export function extremeEigenvalues(problem: Problem, x: Float64Array, steps?: number): { min: number; max: number } {
+  if (problem.hessVec === undefined) return { min: Number.NaN, max: Number.NaN };
+  const d = problem.d;
+  const k = Math.min(d, steps ?? 40);
+  const V: Float64Array[] = [];
+  const alpha: number[] = [];
+  const beta: number[] = [];
+  const rng = new Rng(0x1a5c);
+  let v = new Float64Array(d);
+  for (let j = 0; j < d; j++) v[j] = rng.normal();
+  const n0 = norm2(v);
+  for (let j = 0; j < d; j++) v[j] /= n0;
+  const w = new Float64Array(d);
+  for (let i = 0; i < k; i++) {
+    V.push(v);
+    problem.hessVec(x, v, w);
+    let a = 0;
+    for (let j = 0; j < d; j++) a += w[j] * v[j];
+    alpha.push(a);
+    // full reorthogonalization against every Lanczos vector (twice is enough: "twice is enough", Parlett)
+    for (let pass = 0; pass < 2; pass++) {
+      for (const q of V) {
+        let c = 0;
+        for (let j = 0; j < d; j++) c += w[j] * q[j];
+        for (let j = 0; j < d; j++) w[j] -= c * q[j];
+      }
+    }
+    const b = norm2(w);
+    if (i === k - 1 || !(b > 1e-12 * Math.max(1, Math.abs(a)))) break;
+    beta.push(b);
+    v = new Float64Array(d);
+    for (let j = 0; j < d; j++) v[j] = w[j] / b;
+  }
+  return { min: tridiagonalEigen(alpha, beta, 'min'), max: tridiagonalEigen(alpha, beta, 'max') };
+}
+
+/** Number of eigenvalues of the symmetric tridiagonal (alpha, beta) below t (Sturm sequence). */
+function sturmCount(alpha: readonly number[], beta: readonly number[], t: number): number {
+  let count = 0;
+  let q = 1;
+  for (let i = 0; i < alpha.length; i++) {
+    const b2 = i === 0 ? 0 : beta[i - 1] * beta[i - 1];
+    q = alpha[i] - t - (i === 0 ? 0 : b2 / (q === 0 ? Number.EPSILON * (Math.abs(beta[i - 1]) + 1e-300) : q));
+    if (q < 0) count++;
+  }
+  return count;
+}
+
+/** The smallest or largest eigenvalue of a symmetric tridiagonal matrix, by bisection in its Gershgorin interval. */
+export function tridiagonalEigen(alpha: readonly number[], beta: readonly number[], which: 'min' | 'max'): number {
+  const n = alpha.length;
+  if (n === 0) return Number.NaN;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const r = (i > 0 ? Math.abs(beta[i - 1]) : 0) + (i < n - 1 ? Math.abs(beta[i]) : 0);
+    lo = Math.min(lo, alpha[i] - r);
+    hi = Math.max(hi, alpha[i] + r);
+  }
+  const target = which === 'min' ? 1 : n; // the smallest t with count(t) ≥ target
+  const span = Math.max(Math.abs(lo), Math.abs(hi), Number.MIN_VALUE);
+  for (let it = 0; it < 200 && hi - lo > 1e-15 * span; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (sturmCount(alpha, beta, mid) >= target) hi = mid;
+    else lo = mid;
+  }
+  return 0.5 * (lo + hi);
+}

@@ -1,0 +1,91 @@
+import { fmt, type Section } from '../../report/build.js';
+import type { StudyData } from '../data.js';
+import type { StudyFacts } from '../facts.js';
+import { g3, p, when } from '../text.js';
+
+/** How a stationary point looks from its smallest Hessian eigenvalue against the largest. */
+export function kindOf(minEig: number, maxEig: number): string {
+  if (!Number.isFinite(minEig)) return 'unknown (no Hessian-vector product)';
+  const scale = Math.max(Math.abs(maxEig), Number.MIN_VALUE);
+  if (minEig < -1e-6 * scale) return 'saddle (negative curvature)';
+  if (minEig <= 1e-4 * scale) return 'flat direction (valley)';
+  return 'strict local minimum';
+}
+
+/** The landscape: where the smooth problem's minimizers end, and what f* therefore means. */
+export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
+  const l = f.landscape;
+  if (l === null) return null;
+  const kinds = l.minima.map((m) => kindOf(m.minEigenvalue, m.maxEigenvalue));
+  const flat = kinds.filter((k) => k.startsWith('flat')).length;
+  const saddles = kinds.filter((k) => k.startsWith('saddle')).length;
+  const classified = Object.entries(l.reached);
+  const atBest = classified.filter(([, i]) => i === 0).length;
+  const elsewhere = classified.filter(([, i]) => i !== null && i > 0).length;
+  const none = classified.filter(([, i]) => i === null).length;
+  const random = l.minima.reduce((n, m) => n + m.starts.filter((x) => x.startsWith('randn#')).length, 0);
+  const runLabel = new Map(d.runs.map((r) => [r.id, r.label]));
+  return {
+    id: 'landscape',
+    title: 'The landscape: where the minimizers end',
+    text: [
+      p(
+        `The loss is not convex, so a run's end point depends on its start. The smooth problem was minimized to a gradient-norm tolerance from ${l.starts} starts (${random} seeded N(0, I) draws by BFGS with a Wolfe search, ‖∇f‖ ≤ 1e-6${l.starts > random ? `, and the end of the study's reference run from ${f.setting.start === 'zeros' ? 'x = 0' : 'its random start'}` : ''}) and the end points grouped into distinct stationary points: the same point when their values agree to ${fmt(l.valueTol)}·max(1, |f|) and they lie within ${fmt(l.distanceTol)}·max(1, ‖x‖) of each other. ${l.minima.length === 1 ? 'All end points are one stationary point.' : `They are ${l.minima.length} distinct points`}${l.minima.length > 1 ? `, with values spread over ${g3(l.valueSpread)}.` : ''}`,
+      ),
+      p(
+        [
+          `f* in every convergence figure of the smooth problem is ${fmt(f.fStar.smooth, 10)}: the best value found by all runs and all starts${f.fStar.fromLandscape ? ' (reached by a landscape start)' : ' (reached by a run of the study)'}. It is the lowest point found, not a proven minimum.`,
+          when(
+            [
+              flat > 0,
+              `${flat} of the points have a smallest Hessian eigenvalue below 1e-4 of the largest: a flat direction, typically a valley along which ‖x‖ grows and sigmoids saturate, where runs stop at different places with nearly the same value.`,
+            ],
+            [saddles > 0, `${saddles} ${saddles === 1 ? 'is a saddle' : 'are saddles'} (negative curvature).`],
+          ),
+          classified.length > 0
+            ? `Of the ${classified.length} full-batch runs of the smooth problem that stopped at a stationary point (‖∇f‖ ≤ 1e-5), ${atBest} ended at the best point, ${elsewhere} at another one${none > 0 ? `, ${none} at none of the mapped points` : ''}.`
+            : '',
+        ]
+          .filter((s) => s)
+          .join(' '),
+      ),
+    ].join('\n'),
+    figures: [],
+    tables: [
+      {
+        caption: 'Distinct stationary points of the smooth problem, lowest first',
+        headers: [
+          'point',
+          'value',
+          'value − f*',
+          'gradient norm',
+          '‖x‖',
+          'starts',
+          'smallest eigenvalue',
+          'largest eigenvalue',
+          'kind',
+        ],
+        rows: l.minima.map((m, i) => [
+          `#${i + 1}`,
+          fmt(m.value, 10),
+          g3(m.value - l.fStar),
+          g3(m.gradNorm),
+          fmt(m.norm, 4),
+          `${m.count} (${m.starts.join(', ')})`,
+          g3(m.minEigenvalue),
+          g3(m.maxEigenvalue),
+          kinds[i],
+        ]),
+      },
+      ...(classified.length > 0
+        ? [
+            {
+              caption: 'Which stationary point each run of the smooth problem reached',
+              headers: ['run', 'point'],
+              rows: classified.map(([id, i]) => [runLabel.get(id) ?? id, i === null ? 'none' : `#${i + 1}`]),
+            },
+          ]
+        : []),
+    ],
+  };
+}

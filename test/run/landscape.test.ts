@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Problem } from '../../src/objectives/problem.js';
+import {
+  extremeEigenvalues,
+  groupEndPoints,
+  landscape,
+  tridiagonalEigen,
+  whichStationaryPoint,
+} from '../../src/run/landscape.js';
+import { denseObjective, Quadratic, TINY_ROWS, TINY_Y01 } from '../helpers/problems.js';
+
+/** f(x) = (x₁² − 1)² + c·x₂² (n = 1): minima at (±1, 0) with value 0, a saddle at 0 (eigenvalues −4, 2c). */
+class DoubleWell implements Problem {
+  readonly n = 1;
+  readonly d = 2;
+  readonly l1 = 0;
+  constructor(readonly c = 0.5) {}
+  batchSize(): number {
+    return 1;
+  }
+  valueGrad(x: Float64Array, g: Float64Array): number {
+    const u = x[0] * x[0] - 1;
+    g[0] = 4 * x[0] * u;
+    g[1] = 2 * this.c * x[1];
+    return u * u + this.c * x[1] * x[1];
+  }
+  value(x: Float64Array): number {
+    return this.valueGrad(x, new Float64Array(2));
+  }
+  hessVec(x: Float64Array, v: Float64Array, out: Float64Array): void {
+    out[0] = (12 * x[0] * x[0] - 4) * v[0];
+    out[1] = 2 * this.c * v[1];
+  }
+}
+
+class WithHv extends Quadratic {
+  hessVec(_x: Float64Array, v: Float64Array, out: Float64Array): void {
+    for (let i = 0; i < this.d; i++) {
+      let s = 0;
+      for (let j = 0; j < this.d; j++) s += this.Q[i][j] * v[j];
+      out[i] = s;
+    }
+  }
+}
+
+describe('Lanczos extreme eigenvalues', () => {
+  it('a tridiagonal matrix: the eigenvalues of [[2, 1], [1, 2]] are 1 and 3', () => {
+    assert.ok(Math.abs(tridiagonalEigen([2, 2], [1], 'min') - 1) < 1e-12);
+    assert.ok(Math.abs(tridiagonalEigen([2, 2], [1], 'max') - 3) < 1e-12);
+  });
+
+  it('a 5×5 quadratic with known spectrum, one negative eigenvalue', () => {
+    // Q = R diag(−0.5, 0.1, 1, 2, 7) Rᵀ with R a rotation in the (1,2) and (3,4) planes
+    const lam = [-0.5, 0.1, 1, 2, 7];
+    const c = Math.cos(0.3);
+    const s = Math.sin(0.3);
+    const R = [
+      [c, -s, 0, 0, 0],
+      [s, c, 0, 0, 0],
+      [0, 0, c, -s, 0],
+      [0, 0, s, c, 0],
+      [0, 0, 0, 0, 1],
+    ];
+    const Q = R.map((ri) => R.map((rj) => ri.reduce((t, _, k) => t + ri[k] * lam[k] * rj[k], 0)));
+    const e = extremeEigenvalues(new WithHv(Q, [0, 0, 0, 0, 0]), new Float64Array(5));
+    assert.ok(Math.abs(e.min + 0.5) < 1e-10, `${e.min}`);
+    assert.ok(Math.abs(e.max - 7) < 1e-10, `${e.max}`);
+  });
+
+  it('no Hessian-vector product: NaN', () => {
+    const e = extremeEigenvalues(new Quadratic([[1]], [0]), new Float64Array(1));
+    assert.ok(Number.isNaN(e.min));
+  });
+});
+
+describe('the landscape of a double well', () => {
+  const land = landscape(new DoubleWell(), { randomStarts: 8, seed: 1, scale: 2, tol: 1e-10 });
+
+  it('groups 9 end points into the two minima and the saddle at zero, lowest first', () => {
+    assert.equal(land.starts, 9);
+    assert.equal(land.minima.length, 3, JSON.stringify(land.minima.map((m) => [m.value, m.starts])));
+    const [a, b, saddle] = land.minima;
+    assert.ok(a.value < 1e-15 && b.value < 1e-15);
+    assert.equal(a.count + b.count, 8);
+    assert.ok(Math.abs(Math.abs(a.x[0]) - 1) < 1e-8 && Math.sign(a.x[0]) !== Math.sign(b.x[0]));
+    assert.ok(Math.abs(a.minEigenvalue - 1) < 1e-8, `${a.minEigenvalue}`); // min(8, 2c) = 1
+    assert.equal(saddle.value, 1);
+    assert.deepStrictEqual(saddle.starts, ['zeros']);
+    assert.ok(Math.abs(saddle.minEigenvalue + 4) < 1e-10, `${saddle.minEigenvalue}`);
+    assert.equal(land.fStar, Math.min(a.value, b.value));
+    assert.ok(land.endpoints.every((e) => e.minimum >= 0 && e.minimum < 3));
+  });
+
+  it('tells an end point which stationary point it reached, or none', () => {
+    assert.equal(whichStationaryPoint(land, Float64Array.of(0, 0), 1), 2);
+    const i = whichStationaryPoint(land, Float64Array.of(1, 0), 0);
+    assert.ok(i === 0 || i === 1);
+    assert.equal(land.minima[i!].x[0] > 0, true);
+    assert.equal(whichStationaryPoint(land, Float64Array.of(0.5, 0.5), 0.6), null);
+  });
+});
+
+describe('grouping by value and distance', () => {
+  const p = denseObjective(TINY_ROWS, TINY_Y01, 'sigmoid-lsq');
+  it('the same value far apart is two points; close and equal is one', () => {
+    const x = Float64Array.of(1, 2, 3);
+    const far = Float64Array.of(100, 2, 3);
+    const near = Float64Array.of(1.001, 2, 3);
+    const g = groupEndPoints(p, [
+      { start: 'a', x, value: 0.5, gradNorm: 0 },
+      { start: 'b', x: far, value: 0.5, gradNorm: 0 },
+      { start: 'c', x: near, value: 0.5 * (1 + 1e-9), gradNorm: 0 },
+    ]);
+    assert.equal(g.minima.length, 2);
+    assert.deepStrictEqual(g.minima.map((m) => m.count).sort(), [1, 2]);
+  });
+
+  it('a small fixture from zeros and 5 random starts: finite, every end point assigned', () => {
+    const land = landscape(p, { randomStarts: 5 });
+    assert.equal(land.starts, 6);
+    assert.ok(land.minima.every((m) => Number.isFinite(m.minEigenvalue) && m.gradNorm <= 1e-7));
+    assert.equal(
+      land.minima.reduce((s, m) => s + m.count, 0),
+      6,
+    );
+  });
+
+  it('refuses an L1 problem', () => {
+    assert.throws(() => landscape(denseObjective(TINY_ROWS, TINY_Y01, 'sigmoid-lsq', { l1: 0.1 })), /λ/);
+  });
+});
