@@ -21,10 +21,12 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Csr } from '../data/csr.js';
 import type { Dataset } from '../data/dataset.js';
+import { resolveLimits } from '../data/limits.js';
 import { isDatasetName } from '../data/registry.js';
 import { OptlabError } from '../errors.js';
 import { createMethod } from '../methods/index.js';
 import { toJson } from '../run/json.js';
+import { checkRunMemory } from '../run/memory-guard.js';
 import { executeRun, type RunData, type RunProgress, runRowWithoutX, traceRows } from '../sweep/execute.js';
 import { type DatasetRef, expandSweep, type RunSpec } from '../sweep/expand.js';
 import type { Manifest, RunFile, RunRow } from '../sweep/results.js';
@@ -117,7 +119,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   const pending = runs.filter((r) => !finished.has(r.id));
 
   const datasets = await loadData(runs, o, warn);
-  preflight(pending, datasets, o.file);
+  preflight(pending, datasets, o.file, resolveLimits({}, o.env ?? process.env).maxDenseBytes);
   if (o.signal?.aborted) throw new OptlabError('interrupted before the first run', 130);
 
   const manifest = (status: Manifest['status'], failed: number): Manifest => ({
@@ -286,7 +288,7 @@ async function loadData(runs: RunSpec[], o: SweepOptions, warn: (m: string) => v
 }
 
 /** Builds each pending run's method once per dimension, so that e.g. a dense BFGS too large fails up front. */
-function preflight(pending: RunSpec[], datasets: Map<string, RunData>, file: string): void {
+function preflight(pending: RunSpec[], datasets: Map<string, RunData>, file: string, maxDenseBytes: number): void {
   const seen = new Set<string>();
   for (const r of pending) {
     const d = datasets.get(r.dataset.key)!.train.X.cols;
@@ -294,6 +296,7 @@ function preflight(pending: RunSpec[], datasets: Map<string, RunData>, file: str
     if (seen.has(key)) continue;
     seen.add(key);
     try {
+      checkRunMemory(r.method, d, r.params, maxDenseBytes);
       createMethod(r.method, d, r.params, r.objective.lambda);
     } catch (e) {
       if (e instanceof OptlabError)
