@@ -260,11 +260,15 @@ function fromDecoded(
   features: number | undefined,
   prov: { sha256: string; bytes: number; source: ReadSource },
 ): ReadResult {
-  if (d.labels.length !== d.X.rows) throw new OptlabError(`${name}: the binary CSR file holds no labels`);
+  if (d.labels.length !== d.X.rows) throw new DecodeError(name, 40, 'the binary CSR file holds no labels');
   let X: Csr = d.X;
   if (features !== undefined) {
     if (d.maxIndex > features) {
-      throw new OptlabError(`${name}: feature index ${d.maxIndex} exceeds the declared number of features ${features}`);
+      throw new DecodeError(
+        name,
+        48,
+        `feature index ${d.maxIndex} exceeds the declared number of features ${features}`,
+      );
     }
     X = withCols(X, Math.max(d.maxIndex, features));
   }

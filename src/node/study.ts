@@ -10,6 +10,7 @@ import { buildStudyReport, representatives } from '../study/sections.js';
 import type { Manifest } from '../sweep/results.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadDataset } from './load.js';
+import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
 import { readResults, writeReport } from './report-writer.js';
 import { runSweep, type SweepEvent } from './sweep-runner.js';
 
@@ -20,6 +21,8 @@ export interface StudyOptions {
   seeds?: number;
   jobs?: number;
   resume?: boolean;
+  /** Write into a non-empty `out` that optlab did not create. */
+  force?: boolean;
   /** Training and test data (default a9a and a9a.t). */
   data?: string;
   testData?: string | null;
@@ -72,10 +75,14 @@ export function readStudyMeta(dir: string): StudyMeta {
   const path = join(dir, STUDY_FILE);
   try {
     const meta = JSON.parse(readFileSync(path, 'utf8')) as StudyMeta;
-    const c = meta.extras.correlation;
+    const c = meta?.extras?.correlation;
+    if (typeof meta?.preset !== 'string' || !Array.isArray(c?.corr) || typeof meta.extras.stats !== 'object') {
+      throw new OptlabError(`${path} is not an optlab study file (no preset, extras.stats or extras.correlation)`);
+    }
     const corr = Float64Array.from(c.corr as unknown as Array<number | null>, (v) => (v === null ? Number.NaN : v));
     return { ...meta, extras: { ...meta.extras, correlation: { ...c, corr } } };
   } catch (e) {
+    if (e instanceof OptlabError) throw e;
     throw new OptlabError(`cannot read ${path}: ${(e as Error).message}`);
   }
 }
@@ -121,6 +128,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   const testData = o.testData === null ? undefined : dataRef(o.testData ?? 'a9a.t');
   const full = preset === 'full';
 
+  checkOutputFolder(o.out, { resume: o.resume, force: o.force, kind: 'study' });
   stage(`reading ${o.data ?? 'a9a'}`);
   const loaded = await loadDataset(data, {
     labels: full ? '01' : 'pm1',
@@ -148,6 +156,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   if (!o.resume && existsSync(join(o.out, 'runs'))) {
     throw new OptlabError(`${o.out} already holds results; use --resume to continue it, or another --out`);
   }
+  claimOutputFolder(o.out, 'study');
   writeFileAtomic(sweepFile, text);
   const meta: StudyMeta = { preset, seeds, data, testData: testData ?? null, extras };
   writeFileAtomic(join(o.out, STUDY_FILE), `${toJson(meta)}\n`);
@@ -159,6 +168,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
     out: o.out,
     jobs: o.jobs,
     resume: o.resume,
+    force: o.force,
     signal: o.signal,
     onEvent: o.onEvent,
     onWarning: o.onWarning,

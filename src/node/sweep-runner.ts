@@ -33,7 +33,10 @@ import type { Manifest, RunFile, RunRow } from '../sweep/results.js';
 import { readSweep, type SweepSpec } from '../sweep/schema.js';
 import { VERSION } from '../version.js';
 import { writeFileAtomic } from './atomic.js';
+import { OutputError, writing } from './fs-errors.js';
 import { loadDataset, loadTestSet } from './load.js';
+import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
+import { checkResumeDatasets } from './resume-check.js';
 
 /** What a worker thread receives once. */
 export interface WorkerData {
@@ -65,6 +68,8 @@ export interface SweepOptions {
   jobs?: number;
   /** Skip the runs already finished in `out` (else an `out` holding results is an error). */
   resume?: boolean;
+  /** Write into a non-empty `out` that optlab did not create (src/node/output-folder.ts). */
+  force?: boolean;
   /** Aborting stops the sweep (Ctrl-C). */
   signal?: AbortSignal;
   onEvent?: (e: SweepEvent) => void;
@@ -114,12 +119,14 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   const jobs = o.jobs ?? availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new OptlabError(`--jobs must be a positive integer, got ${jobs}`);
 
+  checkOutputFolder(o.out, { resume: o.resume, force: o.force, kind: 'sweep' });
   const finished = findFinished(o, runs, sweepJson, warn);
   const resumed = finished.size;
   const pending = runs.filter((r) => !finished.has(r.id));
 
   const datasets = await loadData(runs, o, warn);
   preflight(pending, datasets, o.file, resolveLimits({}, o.env ?? process.env).maxDenseBytes);
+  if (o.resume) checkResumeDatasets(paths.manifest, datasetList(datasets), o.out);
   if (o.signal?.aborted) throw new OptlabError('interrupted before the first run', 130);
 
   const manifest = (status: Manifest['status'], failed: number): Manifest => ({
@@ -137,7 +144,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
     jobs,
     status,
   });
-  mkdirSync(paths.runs, { recursive: true });
+  claimOutputFolder(o.out, 'sweep');
+  writing(paths.runs, () => mkdirSync(paths.runs, { recursive: true }));
   writeFileAtomic(paths.sweep, sweepJson);
   writeFileAtomic(paths.manifest, `${toJson(manifest('running', 0))}\n`);
 
@@ -173,6 +181,11 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
         finished.add(spec.id);
         emit({ type: 'done', run: spec, row: file.run, done: finished.size, total: runs.length });
       } catch (e) {
+        if (e instanceof OutputError) {
+          // the disk is full or gone: no other run starts, no worker is respawned
+          onAbort();
+          throw e;
+        }
         if (e instanceof RunFailure || e instanceof OptlabError) {
           failures.push({ id: spec.id, message: e.message });
           emit({ type: 'failed', run: spec, message: e.message, done: finished.size, total: runs.length });
@@ -416,6 +429,8 @@ class WorkerLane implements Lane {
     onProgress: (p: RunProgress) => void;
   } | null = null;
   private aborted = false;
+  /** Set by close: no worker is spawned any more. */
+  private closed = false;
 
   constructor(
     private readonly data: WorkerData['datasets'],
@@ -446,6 +461,7 @@ class WorkerLane implements Lane {
   }
 
   run(spec: RunSpec, onProgress: (p: RunProgress) => void): Promise<RunFile> {
+    if (this.closed) return Promise.reject(new RunFailure('the sweep is stopping'));
     this.worker ??= this.spawn();
     const w = this.worker;
     return new Promise<RunFile>((resolve, reject) => {
@@ -461,6 +477,7 @@ class WorkerLane implements Lane {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const w = this.worker;
     this.worker = null;
     if (w !== null) await w.terminate();
