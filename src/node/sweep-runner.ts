@@ -51,6 +51,8 @@ export type FromWorker =
 
 /** What happens during a sweep, for a progress display. */
 export type SweepEvent =
+  /** The sweep file is valid and expanded; datasets load next (said before a big grid starts). */
+  | { type: 'expanded'; total: number }
   | { type: 'begin'; total: number; resumed: number; pending: number; lanes: number; out: string }
   | { type: 'start'; run: RunSpec }
   | { type: 'progress'; run: RunSpec; progress: RunProgress }
@@ -70,6 +72,8 @@ export interface SweepOptions {
   resume?: boolean;
   /** Write into a non-empty `out` that optlab did not create (src/node/output-folder.ts). */
   force?: boolean;
+  /** Cap on the sweep's runs (default `DEFAULT_MAX_RUNS`, 100000; `--max-runs`). */
+  maxRuns?: number;
   /** Aborting stops the sweep (Ctrl-C). */
   signal?: AbortSignal;
   onEvent?: (e: SweepEvent) => void;
@@ -111,9 +115,10 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
       `cannot read ${o.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
     );
   }
-  const spec = readSweep(bytes.toString('utf8'), o.file);
+  const spec = readSweep(bytes.toString('utf8'), o.file, { maxRuns: o.maxRuns });
   const sweepSha256 = createHash('sha256').update(bytes).digest('hex');
   const runs = expandSweep(spec);
+  emit({ type: 'expanded', total: runs.length });
   const paths = sweepPaths(o.out);
   const sweepJson = `${toJson(spec)}\n`;
   const jobs = o.jobs ?? availableParallelism();

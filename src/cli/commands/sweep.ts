@@ -12,6 +12,7 @@ interface SweepFlags {
   jobs?: number;
   resume?: boolean;
   force?: boolean;
+  maxRuns?: number;
   quiet?: boolean;
 }
 
@@ -31,6 +32,7 @@ export function register(program: Command): void {
     .option('--jobs <n>', 'runs in parallel (default: the number of cores)', positiveInt)
     .option('--resume', 'skip the runs already finished in --out (after Ctrl-C or a crash)')
     .option('--force', 'write into a non-empty --out folder that optlab did not create')
+    .option('--max-runs <n>', 'cap on the number of runs (default 100000)', positiveInt)
     .option('--quiet', 'no progress display')
     .action(async (file: string, o: SweepFlags) => {
       const out = o.out ?? defaultOut(file);
@@ -53,6 +55,7 @@ export function register(program: Command): void {
           jobs: o.jobs,
           resume: o.resume,
           force: o.force,
+          maxRuns: o.maxRuns,
           signal: ctl.signal,
           onEvent: (e) => display.event(e),
           onWarning: (m) => display.log(`optlab: warning: ${m}`),
@@ -114,7 +117,9 @@ const seconds = (s: number) => `${s.toFixed(1)} s`;
 /** Off a terminal: one plain line per finished, failed or abandoned run. */
 class PlainDisplay implements Display {
   event(e: SweepEvent): void {
-    if (e.type === 'begin') {
+    if (e.type === 'expanded') {
+      this.log(`sweep: ${e.total} runs; loading the data`);
+    } else if (e.type === 'begin') {
       const resumed = e.resumed > 0 ? ` (${e.resumed} already finished)` : '';
       this.log(`sweep: ${e.total} runs${resumed}, ${e.pending} to run on ${e.lanes} thread(s), results in ${e.out}`);
     } else if (e.type === 'done') {
@@ -147,6 +152,9 @@ class TtyDisplay implements Display {
 
   event(e: SweepEvent): void {
     switch (e.type) {
+      case 'expanded':
+        this.plain.event(e);
+        return;
       case 'begin':
         this.total = e.total;
         this.done = e.resumed;
