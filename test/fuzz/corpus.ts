@@ -162,7 +162,7 @@ const GZIP_MAKERS: Record<string, Maker> = {
   },
   gzipBomb: (r) => {
     const fill = [10, 32, 0, 49][r.int(4)];
-    return { bytes: gzipSync(new Uint8Array(100 * 2 ** 20).fill(fill), { level: 9 }), ext: '.gz' };
+    return { bytes: gzipSync(new Uint8Array(72 * 2 ** 20).fill(fill)), ext: '.gz' };
   },
 };
 

@@ -255,8 +255,8 @@ describe('binary CSR files as data', () => {
     assert.deepEqual(Array.from(loaded.dataset.y), Array.from(r.labels));
 
     await assert.rejects(read(path, env, { features: 3, displayName: 's.csr' }), {
-      name: 'OptlabError',
-      message: /^s\.csr: feature index \d+ exceeds the declared number of features 3$/,
+      name: 'DecodeError',
+      message: /^s\.csr: byte 48: feature index \d+ exceeds the declared number of features 3$/,
     });
     assert.equal((await read(path, env, { features: 50 })).r.X.cols, 50);
 
@@ -269,7 +269,7 @@ describe('binary CSR files as data', () => {
     const unlabelled = join(dir, 'nolabels.csr');
     writeChunksAtomic(unlabelled, encodeCsrBinary(r.X, null));
     await assert.rejects(read(unlabelled, env, { displayName: 'n.csr' }), {
-      message: 'n.csr: the binary CSR file holds no labels',
+      message: 'n.csr: byte 40: the binary CSR file holds no labels',
     });
   });
 });

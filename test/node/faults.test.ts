@@ -132,20 +132,20 @@ describe('faults: signals during a sweep (14)', () => {
   });
 
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGKILL'];
+  /** Trials whose signal came before the sweep ended (under heavy load a late one may find it finished). */
+  let interruptedTrials = 0;
   const moments = new Rng(14);
   for (let k = 0; k < TRIALS; k++) {
     const signal = signals[k % signals.length];
-    const afterDone = 1 + moments.int(16);
-    const extraMs = moments.int(150);
+    const afterDone = 1 + moments.int(8);
+    const extraMs = moments.int(100);
     it(`${signal} ${extraMs} ms after run ${afterDone} of 19: finished runs kept, resume is bit for bit`, async () => {
       const out = join(dir, `t${k}`);
       const r = await interrupted(out, signal, afterDone, extraMs);
       if (signal === 'SIGINT' && r.code !== 0) assert.equal(r.code, 130);
       const kept = assertWhole(out);
-      assert.ok(
-        kept >= afterDone && kept < 19,
-        `${kept} runs kept: the signal came ${kept < 19 ? 'early' : 'after the end'}`,
-      );
+      assert.ok(kept >= afterDone, `${kept} runs kept, but ${afterDone} were reported done before the signal`);
+      if (kept < 19) interruptedTrials++;
       const resumed = await sweep(out, ['--resume']);
       assert.equal(resumed.code, 0);
       assertWhole(out);
@@ -155,4 +155,8 @@ describe('faults: signals during a sweep (14)', () => {
       assert.deepStrictEqual(withoutSeconds(join(out, 'trace.jsonl')), reference.trace);
     });
   }
+
+  it('the signals came inside the sweep (in most trials)', () => {
+    assert.ok(interruptedTrials * 2 >= TRIALS, `${interruptedTrials} of ${TRIALS} trials interrupted the sweep`);
+  });
 });
