@@ -3,7 +3,8 @@
  * properties of test/fuzz/check.ts. Prints the counts (tried, refused cleanly, loaded, failures), the worst
  * retained memory per input byte (inputs of 64 KiB or more), the worst time per byte of inputs over 1 MB, and
  * its ratio to the time per byte of parsing a9a in alternating rounds of the same run, and the peak resident memory of each heavy case (in a fresh process, minus
- * that of a process that reads nothing). Every failing case is kept in test/fuzz/fixtures/ (npm test re-checks
+ * that of a process that reads nothing), then `--fault-trials N` (default 12) interrupt trials of
+ * test/node/faults.test.ts. Every failing case is kept in test/fuzz/fixtures/ (npm test re-checks
  * them all). Exits 1 when any case fails.
  */
 import { spawnSync } from 'node:child_process';
@@ -138,4 +139,13 @@ const summary = {
 };
 process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 writeFileSync(join(tmpdir(), `optlab-fuzz-${seed}.json`), JSON.stringify(summary, null, 2));
-process.exitCode = failures.length > 0 ? 1 : 0;
+// then the interrupt trials (test/node/faults.test.ts) with more trials than npm test runs
+const trials = arg('fault-trials', 12);
+const faults =
+  trials > 0
+    ? spawnSync(process.execPath, ['--import', 'tsx', '--test', resolve('test/node/faults.test.ts')], {
+        env: { ...process.env, FAULT_TRIALS: String(trials) },
+        stdio: 'inherit',
+      }).status
+    : 0;
+process.exitCode = failures.length > 0 || faults !== 0 ? 1 : 0;
