@@ -46,16 +46,6 @@ export {
   resolveBudgets,
 } from './run/budgets.js';
 export {
-  accuracy,
-  defaultBudgets,
-  type FunctionOptions,
-  type MinimizeResult,
-  minimize,
-  minimizeAsync,
-  type ObjectiveFunction,
-  prepare,
-} from './run/minimize.js';
-export {
   type EndPoint,
   extremeEigenvalues,
   groupEndPoints,
@@ -65,6 +55,16 @@ export {
   type StationaryPoint,
   whichStationaryPoint,
 } from './run/landscape.js';
+export {
+  accuracy,
+  defaultBudgets,
+  type FunctionOptions,
+  type MinimizeResult,
+  minimize,
+  minimizeAsync,
+  type ObjectiveFunction,
+  prepare,
+} from './run/minimize.js';
 export { type Counts, Oracle } from './run/oracle.js';
 export { type RunConfig, type RunRecord, runRecord, traceCsv } from './run/record.js';
 export { type RunResult, STOP_REASONS, type StopReason, type TracePoint } from './run/result.js';

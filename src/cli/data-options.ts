@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { LABEL_ENCODINGS, type LabelEncoding } from '../data/labels.js';
+import { checkDenseMemory, type InputLimits, LIMIT_NAMES, parseLimit, resolveLimits } from '../data/limits.js';
 import { type Loaded, loadDataset } from '../node/load.js';
 import { LOSS_NAMES, type LossName } from '../objectives/losses.js';
 import { Objective } from '../objectives/objective.js';
@@ -14,6 +15,18 @@ export interface DataOptions {
   positive?: number;
   features?: number;
   subset?: number;
+  maxLineBytes?: number;
+  maxTokenBytes?: number;
+  maxInflateRatio?: number;
+  maxInflatedBytes?: number;
+  maxDenseBytes?: number;
+}
+
+/** The input limits the flags give (the others come from OPTLAB_MAX_* or the defaults; src/data/limits.ts). */
+export function limitsFromOptions(o: DataOptions): InputLimits {
+  const given: Partial<InputLimits> = {};
+  for (const key of Object.keys(LIMIT_NAMES) as Array<keyof InputLimits>) if (o[key] !== undefined) given[key] = o[key];
+  return resolveLimits(given, process.env);
 }
 
 export interface ObjectiveOptions {
@@ -33,6 +46,19 @@ export function addDataOptions(cmd: Command, { subset = true } = {}): Command {
     .option('--positive <value>', 'raw label value of the positive class (default: the larger)', finiteNumber)
     .option('--features <d>', 'number of features (default: registry value or largest index)', positiveInt);
   if (subset) cmd.option('--subset <n>', 'keep only the first N rows (the study used 1000)', positiveInt);
+  const help: Record<keyof InputLimits, string> = {
+    maxLineBytes: 'longest line of a LIBSVM file (default 64MiB)',
+    maxTokenBytes: 'longest label, index or value (default 4KiB)',
+    maxInflateRatio: 'largest gzip inflation ratio past the first 64 MiB (default 200)',
+    maxInflatedBytes: 'largest inflated size of a gzip file (default 16GiB)',
+    maxDenseBytes: 'largest memory of dense vectors of length d a run may take (default 2GiB)',
+  };
+  for (const key of Object.keys(LIMIT_NAMES) as Array<keyof InputLimits>) {
+    const { flag, env } = LIMIT_NAMES[key];
+    cmd.option(`${flag} <${LIMIT_NAMES[key].size ? 'size' : 'x'}>`, `${help[key]}; also ${env}`, (v: string) =>
+      parseLimit(key, v),
+    );
+  }
   return cmd;
 }
 
@@ -52,6 +78,7 @@ export async function loadFromOptions(o: DataOptions, quiet = false): Promise<Lo
       positive: o.positive,
       features: o.features,
       subset: o.subset,
+      limits: limitsFromOptions(o),
       onWarning: (m) => process.stderr.write(`optlab: warning: ${m}\n`),
       onDownload: (done, total) => bar.update(done, total),
     });
@@ -60,6 +87,13 @@ export async function loadFromOptions(o: DataOptions, quiet = false): Promise<Lo
   }
 }
 
-export function objectiveFrom(ds: Dataset, o: ObjectiveOptions): Objective {
+/** The objective on a dataset, after checking that its dense vectors fit the limit (`--max-dense-bytes`). */
+export function objectiveFrom(ds: Dataset, o: ObjectiveOptions & Partial<DataOptions>): Objective {
+  checkDenseMemory(
+    `the objective on ${ds.X.cols} features`,
+    ds.X.cols,
+    4,
+    limitsFromOptions(o as DataOptions).maxDenseBytes,
+  );
   return new Objective(ds.X, ds.y, { loss: o.objective, l1: o.lambda, l2: o.l2 });
 }

@@ -109,7 +109,9 @@ class PlainDisplay implements Display {
   private sweepStart = 0;
   private resumed = 0;
   event(e: SweepEvent): void {
-    if (e.type === 'begin') {
+    if (e.type === 'expanded') {
+      this.log(`sweep: ${e.total} runs; loading the data`);
+    } else if (e.type === 'begin') {
       this.sweepStart = performance.now();
       this.resumed = e.resumed;
       const resumed = e.resumed > 0 ? ` (${e.resumed} already finished)` : '';
@@ -150,6 +152,9 @@ class TtyDisplay implements Display {
 
   event(e: SweepEvent): void {
     switch (e.type) {
+      case 'expanded':
+        this.log(`sweep: ${e.total} runs; loading the data`);
+        return;
       case 'begin':
         this.sweepStart = performance.now();
         this.resumed = e.resumed;

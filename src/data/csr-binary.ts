@@ -1,5 +1,6 @@
 import { OptlabError } from '../errors.js';
 import type { Csr } from './csr.js';
+import { DecodeError } from './decode-error.js';
 
 /**
  * A compact binary file format for a CSR matrix and its labels, loaded without parsing and without copying.
@@ -11,7 +12,7 @@ import type { Csr } from './csr.js';
  * |---|---|---|
  * | 0 | 10 | magic, ASCII `OPTLABCSR1` |
  * | 10 | 2 | uint16 format version (1) |
- * | 12 | 4 | uint32 flags: bit 0 = binary (every value is 1, no values section), bit 1 = source SHA-256 present |
+ * | 12 | 4 | uint32 flags: bit 0 = binary (every value is 1, no values section), bit 1 = source SHA-256 present, bit 2 = payload checksum present |
  * | 16 | 8 | uint64 rows n |
  * | 24 | 8 | uint64 cols d |
  * | 32 | 8 | uint64 nnz (< 2³¹: row pointers are Int32) |
@@ -21,14 +22,17 @@ import type { Csr } from './csr.js';
  * | 64 | 8 | uint64 lines of the source text (n for data that never was text) |
  * | 72 | 8 | uint64 total file size in bytes (catches truncation) |
  * | 80 | 32 | SHA-256 of the source file (raw bytes; zero when absent) |
- * | 112 | 16 | reserved, zero |
+ * | 112 | 16 | payload checksum: the first 16 bytes of the SHA-256 of bytes 128 to the end (zero when absent) |
  * | 128 | 4(n+1), padded to 8 | rowPtr, Int32 |
  * | … | 4·nnz, padded to 8 | colIdx, Int32 |
  * | … | 8·nnz, only when not binary | values, Float64 |
  * | … | 8·labels | labels, Float64 |
  *
  * A binary matrix thus costs 4 bytes per non-zero plus 12 per row (row pointer and label), in the file and
- * in memory after {@link decodeCsrBinary}. Typed arrays use the host's byte order, so this module refuses to
+ * in memory after {@link decodeCsrBinary}. The header is checked against the file's size before anything else is
+ * read ({@link readCsrHeader}); the payload checksum is written and verified at the edge (src/node/csr-cache.ts,
+ * which has a SHA-256), since this module uses no Node API. Errors are {@link DecodeError}s at the byte offset
+ * of the offending field or entry. Typed arrays use the host's byte order, so this module refuses to
  * run on a big-endian host rather than read garbage.
  */
 
@@ -41,7 +45,11 @@ export const CSR_HEADER_BYTES = 128;
 
 const FLAG_BINARY = 1;
 const FLAG_SHA256 = 2;
-const KNOWN_FLAGS = FLAG_BINARY | FLAG_SHA256;
+const FLAG_CHECKSUM = 4;
+const KNOWN_FLAGS = FLAG_BINARY | FLAG_SHA256 | FLAG_CHECKSUM;
+/** Where the payload checksum sits in the header, and its length. */
+const CHECKSUM_OFFSET = 112;
+export const CSR_CHECKSUM_BYTES = 16;
 const MAX_NNZ = 2147483647;
 const TWO32 = 4294967296;
 const MAGIC_BYTES = Uint8Array.from(CSR_MAGIC, (c) => c.charCodeAt(0));
@@ -71,6 +79,8 @@ export interface DecodedCsr {
   lines: number;
   /** Whether the arrays are views on the input's buffer (true unless the input was not 8-byte aligned). */
   views: boolean;
+  /** The payload checksum the header records (32 hex digits), or null (see {@link setCsrPayloadChecksum}). */
+  payloadChecksum: string | null;
 }
 
 /** Options of {@link decodeCsrBinary}. */
@@ -122,8 +132,119 @@ function setU64(v: DataView, off: number, n: number): void {
 function getU64(v: DataView, off: number, name: string, field: string): number {
   const lo = v.getUint32(off, true);
   const hi = v.getUint32(off + 4, true);
-  if (hi >= 0x200000) throw new OptlabError(`${name}: corrupt binary CSR header (${field} exceeds 2^53)`);
+  if (hi >= 0x200000) throw new DecodeError(name, off, `corrupt binary CSR header (${field} exceeds 2^53)`);
   return hi * TWO32 + lo;
+}
+
+/**
+ * Records a payload checksum in an encoded header (the first chunk of {@link encodeCsrBinary}): `digest`
+ * holds at least {@link CSR_CHECKSUM_BYTES} bytes of the SHA-256 of every chunk after the header.
+ */
+export function setCsrPayloadChecksum(header: Uint8Array, digest: Uint8Array): void {
+  if (header.length !== CSR_HEADER_BYTES || !isCsrBinary(header) || digest.length < CSR_CHECKSUM_BYTES) {
+    throw new OptlabError('setCsrPayloadChecksum: expected a 128-byte binary CSR header and a 16-byte digest');
+  }
+  const v = new DataView(header.buffer, header.byteOffset, CSR_HEADER_BYTES);
+  v.setUint32(12, v.getUint32(12, true) | FLAG_CHECKSUM, true);
+  header.set(digest.subarray(0, CSR_CHECKSUM_BYTES), CHECKSUM_OFFSET);
+}
+
+/** What the 128-byte header of a binary CSR file says, checked for consistency and against the file's size. */
+export interface CsrHeader {
+  rows: number;
+  cols: number;
+  nnz: number;
+  labelCount: number;
+  maxIndex: number;
+  explicitZeros: number;
+  lines: number;
+  binary: boolean;
+  sourceSha256: string | null;
+  payloadChecksum: string | null;
+  layout: ReturnType<typeof layout>;
+}
+
+/**
+ * Reads and checks the header alone (the first 128 bytes), before any array is allocated: magic, version,
+ * flags, counts within the format's limits, labels 0 or rows, maxIndex ≤ cols, the size the counts need
+ * equal to the size recorded and to `fileSize` (the real size of the file, when known).
+ */
+export function readCsrHeader(head: Uint8Array, name: string, fileSize?: number): CsrHeader {
+  requireLittleEndian();
+  if (!isCsrBinary(head)) {
+    throw new DecodeError(name, 0, `not an optlab binary CSR file (the magic '${CSR_MAGIC}' is missing)`);
+  }
+  const size = fileSize ?? head.length;
+  if (head.length < CSR_HEADER_BYTES || size < CSR_HEADER_BYTES) {
+    throw new DecodeError(
+      name,
+      Math.min(head.length, size),
+      `truncated binary CSR file (${size} bytes, shorter than its header)`,
+    );
+  }
+  const v = new DataView(head.buffer, head.byteOffset, CSR_HEADER_BYTES);
+  const version = v.getUint16(10, true);
+  if (version !== CSR_VERSION) {
+    throw new DecodeError(
+      name,
+      10,
+      `unsupported binary CSR version ${version} (this optlab reads version ${CSR_VERSION})`,
+    );
+  }
+  const flags = v.getUint32(12, true);
+  if ((flags & ~KNOWN_FLAGS) !== 0)
+    throw new DecodeError(name, 12, `unsupported binary CSR flags 0x${flags.toString(16)}`);
+  const rows = getU64(v, 16, name, 'rows');
+  const cols = getU64(v, 24, name, 'cols');
+  const nnz = getU64(v, 32, name, 'nnz');
+  const labelCount = getU64(v, 40, name, 'label count');
+  const maxIndex = getU64(v, 48, name, 'maxIndex');
+  const explicitZeros = getU64(v, 56, name, 'explicit zeros');
+  const lines = getU64(v, 64, name, 'lines');
+  const declaredTotal = getU64(v, 72, name, 'size');
+  const corrupt = (at: number, why: string): never => {
+    throw new DecodeError(name, at, `corrupt binary CSR file (${why})`);
+  };
+  if (nnz > MAX_NNZ) corrupt(32, `nnz ${nnz} exceeds 2^31-1`);
+  if (rows >= MAX_NNZ) corrupt(16, `rows ${rows} exceed 2^31-2`);
+  if (cols > MAX_NNZ) corrupt(24, `cols ${cols} exceed 2^31-1`);
+  if (labelCount !== 0 && labelCount !== rows) corrupt(40, `${labelCount} labels for ${rows} rows`);
+  if (maxIndex > cols) corrupt(48, `maxIndex ${maxIndex} exceeds cols ${cols}`);
+  if (nnz > 0 && maxIndex === 0) corrupt(48, `maxIndex 0 with ${nnz} non-zeros`);
+  const binary = (flags & FLAG_BINARY) !== 0;
+  const lay = layout(rows, nnz, binary, labelCount);
+  if (declaredTotal !== lay.total) corrupt(72, `the header says ${declaredTotal} bytes, its sizes need ${lay.total}`);
+  if (size < lay.total) {
+    throw new DecodeError(name, size, `truncated binary CSR file (${size} bytes, the header says ${lay.total})`);
+  }
+  if (size > lay.total)
+    corrupt(lay.total, `${size - lay.total} bytes after the end the header gives (${lay.total} bytes)`);
+  const hex = (from: number, to: number): string => {
+    let out = '';
+    for (let i = from; i < to; i++) out += head[i].toString(16).padStart(2, '0');
+    return out;
+  };
+  let payloadChecksum: string | null = null;
+  if ((flags & FLAG_CHECKSUM) !== 0) payloadChecksum = hex(CHECKSUM_OFFSET, CHECKSUM_OFFSET + CSR_CHECKSUM_BYTES);
+  else {
+    for (let i = CHECKSUM_OFFSET; i < CSR_HEADER_BYTES; i++) {
+      if (head[i] !== 0) corrupt(i, 'reserved header bytes are not zero');
+    }
+  }
+  const sourceSha256 = (flags & FLAG_SHA256) !== 0 ? hex(80, 112) : null;
+  return {
+    rows,
+    cols,
+    nnz,
+    labelCount,
+    maxIndex,
+    explicitZeros,
+    lines,
+    binary,
+    sourceSha256,
+    payloadChecksum,
+    layout: lay,
+  };
 }
 
 function bytesOf(a: Int32Array | Float64Array): Uint8Array {
@@ -209,87 +330,57 @@ export function concatChunks(chunks: readonly Uint8Array[]): Uint8Array {
  * unknown version or flag, a truncated or over-long file, or (when validating) a malformed matrix.
  */
 export function decodeCsrBinary(bytes: Uint8Array, opts: DecodeCsrOptions = {}): DecodedCsr {
-  requireLittleEndian();
   const name = opts.name ?? 'binary CSR data';
-  if (!isCsrBinary(bytes)) {
-    throw new OptlabError(`${name}: not an optlab binary CSR file (the magic '${CSR_MAGIC}' is missing)`);
-  }
-  if (bytes.length < CSR_HEADER_BYTES) {
-    throw new OptlabError(`${name}: truncated binary CSR file (${bytes.length} bytes, shorter than its header)`);
-  }
-  const v = new DataView(bytes.buffer, bytes.byteOffset, CSR_HEADER_BYTES);
-  const version = v.getUint16(10, true);
-  if (version !== CSR_VERSION) {
-    throw new OptlabError(
-      `${name}: unsupported binary CSR version ${version} (this optlab reads version ${CSR_VERSION})`,
-    );
-  }
-  const flags = v.getUint32(12, true);
-  if ((flags & ~KNOWN_FLAGS) !== 0) {
-    throw new OptlabError(`${name}: unsupported binary CSR flags 0x${flags.toString(16)}`);
-  }
-  const rows = getU64(v, 16, name, 'rows');
-  const cols = getU64(v, 24, name, 'cols');
-  const nnz = getU64(v, 32, name, 'nnz');
-  const labelCount = getU64(v, 40, name, 'label count');
-  const maxIndex = getU64(v, 48, name, 'maxIndex');
-  const explicitZeros = getU64(v, 56, name, 'explicit zeros');
-  const lines = getU64(v, 64, name, 'lines');
-  const declaredTotal = getU64(v, 72, name, 'size');
-  const corrupt = (why: string): never => {
-    throw new OptlabError(`${name}: corrupt binary CSR file (${why})`);
-  };
-  if (nnz > MAX_NNZ) corrupt(`nnz ${nnz} exceeds 2^31-1`);
-  if (rows >= MAX_NNZ) corrupt(`rows ${rows} exceed 2^31-2`);
-  if (cols > MAX_NNZ) corrupt(`cols ${cols} exceed 2^31-1`);
-  if (labelCount !== 0 && labelCount !== rows) corrupt(`${labelCount} labels for ${rows} rows`);
-  if (maxIndex > cols) corrupt(`maxIndex ${maxIndex} exceeds cols ${cols}`);
-  const binary = (flags & FLAG_BINARY) !== 0;
-  const lay = layout(rows, nnz, binary, labelCount);
-  if (declaredTotal !== lay.total) corrupt(`the header says ${declaredTotal} bytes, its sizes need ${lay.total}`);
-  if (bytes.length < lay.total) {
-    throw new OptlabError(`${name}: truncated binary CSR file (${bytes.length} bytes, the header says ${lay.total})`);
-  }
-  if (bytes.length > lay.total) {
-    corrupt(`${bytes.length - lay.total} bytes after the end the header gives (${lay.total} bytes)`);
-  }
-  for (let i = 112; i < CSR_HEADER_BYTES; i++) if (bytes[i] !== 0) corrupt('reserved header bytes are not zero');
-
-  let sourceSha256: string | null = null;
-  if ((flags & FLAG_SHA256) !== 0) {
-    let hex = '';
-    for (let i = 80; i < 112; i++) hex += bytes[i].toString(16).padStart(2, '0');
-    sourceSha256 = hex;
-  }
-
+  const h = readCsrHeader(bytes, name);
+  const { rows, cols, nnz, labelCount, maxIndex, layout: lay } = h;
   const views = bytes.byteOffset % 8 === 0;
   const data = views ? bytes : bytes.slice();
   const buf = data.buffer;
   const base = data.byteOffset;
   const rowPtr = new Int32Array(buf, base + lay.rowPtr, rows + 1);
   const colIdx = new Int32Array(buf, base + lay.colIdx, nnz);
-  const values = binary ? null : new Float64Array(buf, base + lay.values, nnz);
+  const values = h.binary ? null : new Float64Array(buf, base + lay.values, nnz);
   const labels = new Float64Array(buf, base + lay.labels, labelCount);
   const X: Csr = { rows, cols, rowPtr, colIdx, values };
-  if (opts.validate ?? true) validate(X, labels, maxIndex, corrupt);
-  return { X, labels, sourceSha256, maxIndex, explicitZeros, lines, views };
+  if (opts.validate ?? true) {
+    validate(X, labels, maxIndex, lay, (at, why) => {
+      throw new DecodeError(name, at, `corrupt binary CSR file (${why})`);
+    });
+  }
+  return {
+    X,
+    labels,
+    sourceSha256: h.sourceSha256,
+    maxIndex,
+    explicitZeros: h.explicitZeros,
+    lines: h.lines,
+    views,
+    payloadChecksum: h.payloadChecksum,
+  };
 }
 
-/** One pass over the entries: the checks listed at {@link DecodeCsrOptions.validate}. */
-function validate(X: Csr, labels: Float64Array, maxIndex: number, corrupt: (why: string) => never): void {
+/** One pass over the entries: the checks listed at {@link DecodeCsrOptions.validate}; `at` is a byte offset. */
+function validate(
+  X: Csr,
+  labels: Float64Array,
+  maxIndex: number,
+  lay: ReturnType<typeof layout>,
+  corrupt: (at: number, why: string) => never,
+): void {
   const { rows, rowPtr, colIdx, values } = X;
   const nnz = colIdx.length;
-  if (rowPtr[0] !== 0) corrupt(`rowPtr[0] is ${rowPtr[0]}, not 0`);
-  if (rowPtr[rows] !== nnz) corrupt(`rowPtr[rows] is ${rowPtr[rows]}, not nnz = ${nnz}`);
+  if (rowPtr[0] !== 0) corrupt(lay.rowPtr, `rowPtr[0] is ${rowPtr[0]}, not 0`);
+  if (rowPtr[rows] !== nnz) corrupt(lay.rowPtr + 4 * rows, `rowPtr[rows] is ${rowPtr[rows]}, not nnz = ${nnz}`);
   for (let i = 0; i < rows; i++) {
     const start = rowPtr[i];
     const end = rowPtr[i + 1];
-    if (end < start || end > nnz) corrupt(`rowPtr decreases or passes nnz at row ${i}`);
+    if (end < start || end > nnz) corrupt(lay.rowPtr + 4 * (i + 1), `rowPtr decreases or passes nnz at row ${i}`);
     let prev = -1;
     for (let k = start; k < end; k++) {
       const c = colIdx[k];
       if (c <= prev || c >= maxIndex) {
         corrupt(
+          lay.colIdx + 4 * k,
           c <= prev
             ? `columns of row ${i} are not strictly increasing`
             : `column ${c} of row ${i} is outside [0, maxIndex = ${maxIndex})`,
@@ -299,7 +390,10 @@ function validate(X: Csr, labels: Float64Array, maxIndex: number, corrupt: (why:
     }
   }
   if (values !== null) {
-    for (let k = 0; k < nnz; k++) if (values[k] - values[k] !== 0) corrupt(`value ${k} is not finite`);
+    for (let k = 0; k < nnz; k++)
+      if (values[k] - values[k] !== 0) corrupt(lay.values + 8 * k, `value ${k} is not finite`);
   }
-  for (let i = 0; i < labels.length; i++) if (labels[i] - labels[i] !== 0) corrupt(`label ${i} is not finite`);
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] - labels[i] !== 0) corrupt(lay.labels + 8 * i, `label ${i} is not finite`);
+  }
 }

@@ -17,6 +17,10 @@ import { type Csr, makeCsr } from './csr.js';
  * the result is correctly rounded: Clinger, "How to read floating point numbers accurately", PLDI 1990);
  * longer ones fall back to `Number()` on the validated text.
  *
+ * A leading `+` is accepted on labels, indices and values, as LIBSVM's own reader (`strtol`, `strtod`) accepts
+ * it. Limits keep the memory bounded by the input: a line longer than `maxLineBytes` (64 MiB) or a token longer
+ * than `maxTokenBytes` (4 KiB) is an error (a line is held whole only while it spans chunks).
+ *
  * Errors are {@link InputError}s at `FILE:LINE:COLUMN`: LINE is one-based; COLUMN is one-based in bytes from
  * the start of the line, not counting a UTF-8 byte order mark on line 1.
  */
@@ -29,6 +33,30 @@ export interface LibsvmOptions {
   features?: number;
   /** Receives non-fatal notices (the `qid` warning, once per file). */
   onWarning?: (message: string) => void;
+  /** Longest line in bytes, its LF excluded (default {@link DEFAULT_MAX_LINE_BYTES}): a longer one is an error. */
+  maxLineBytes?: number;
+  /** Longest token (label, index or value) in bytes (default {@link DEFAULT_MAX_TOKEN_BYTES}). */
+  maxTokenBytes?: number;
+}
+
+/**
+ * Default longest line: 64 MiB. A line is held whole while it is parsed (it may span chunks), so this bounds
+ * the parser's working memory by about twice the limit, whatever the input.
+ */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** Default longest token: 4 KiB (a double needs at most ~25 characters; an index 10 digits). */
+export const DEFAULT_MAX_TOKEN_BYTES = 4096;
+
+/** `n` bytes in the largest binary unit that divides it (`64 MiB`, `4 KiB`, `1000 bytes`). */
+export function formatBytes(n: number): string {
+  for (const [unit, size] of [
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+    ['KiB', 2 ** 10],
+  ] as const) {
+    if (n >= size && n % size === 0) return `${n / size} ${unit}`;
+  }
+  return `${n} bytes`;
 }
 
 /** A parsed LIBSVM file. */
@@ -62,16 +90,20 @@ const COLON = 58;
 const POW10 = new Float64Array(23);
 for (let i = 0, p = 1; i < 23; i++, p *= 10) POW10[i] = p;
 
+/** What {@link scanNumber} returns for a number longer than the token limit (its text is never built). */
+const TOO_LONG = -2;
+
 /** Value of the last successful {@link scanNumber} (module state: no result object per number). */
 let scanned = 0;
 
 /**
  * Scans a decimal number `[+-]? (D+ (. D*)? | . D+) ([eE] [+-]? D+)?` starting at p (before `end`).
  * Returns the position just after it and leaves its value in `scanned`, or returns −1 when the bytes at p do
- * not start a number of that form. The caller checks that a delimiter follows. The value may be ±Infinity
+ * not start a number of that form, or {@link TOO_LONG} when a number that needs the slow conversion is longer
+ * than `maxToken` bytes. The caller checks that a delimiter follows. The value may be ±Infinity
  * when the text overflows (the caller rejects it).
  */
-function scanNumber(b: Uint8Array, p: number, end: number): number {
+function scanNumber(b: Uint8Array, p: number, end: number, maxToken: number): number {
   let i = p;
   let neg = false;
   if (i < end && (b[i] === PLUS || b[i] === MINUS)) {
@@ -127,6 +159,7 @@ function scanNumber(b: Uint8Array, p: number, end: number): number {
     const v = exp >= 0 ? mant * POW10[exp] : mant / POW10[-exp];
     scanned = neg ? -v : v;
   } else {
+    if (i - p > maxToken) return TOO_LONG;
     scanned = Number(asciiText(b, p, i));
   }
   return i;
@@ -177,6 +210,8 @@ export class LibsvmParser {
   /** Declared feature count, 0 when none. */
   private readonly declared: number;
   private readonly onWarning: ((message: string) => void) | undefined;
+  private readonly maxLine: number;
+  private readonly maxToken: number;
 
   private rowPtr = new Int32Array(INITIAL_ROWS + 1);
   private labels = new Float64Array(INITIAL_ROWS);
@@ -209,6 +244,8 @@ export class LibsvmParser {
     this.features = f ?? MAX_FEATURE_INDEX;
     this.declared = f ?? 0;
     this.onWarning = opts.onWarning;
+    this.maxLine = limit(opts.maxLineBytes, DEFAULT_MAX_LINE_BYTES, 'maxLineBytes', opts.fileName);
+    this.maxToken = limit(opts.maxTokenBytes, DEFAULT_MAX_TOKEN_BYTES, 'maxTokenBytes', opts.fileName);
   }
 
   /**
@@ -300,11 +337,17 @@ export class LibsvmParser {
     };
   }
 
+  /**
+   * Appends the bytes [from, to) of src to the unfinished line. Refuses a line longer than the limit before
+   * storing it, so the carry never exceeds the limit (it grows by doubling, capped at the limit).
+   */
   private appendCarry(src: Uint8Array, from: number, to: number): void {
     const need = this.carryLen + (to - from);
+    if (need > this.maxLine) this.lineTooLong(this.lineNo + 1);
     if (need > this.carry.length) {
       let cap = this.carry.length * 2;
       while (cap < need) cap *= 2;
+      cap = Math.min(cap, this.maxLine);
       const next = new Uint8Array(cap);
       next.set(this.carry.subarray(0, this.carryLen));
       this.carry = next;
@@ -364,10 +407,27 @@ export class LibsvmParser {
     this.rowPtr = r;
   }
 
+  private lineTooLong(line: number): never {
+    this.fail(
+      line,
+      this.maxLine,
+      `line longer than ${formatBytes(this.maxLine)} (the longest line allowed; raise it with --max-line-bytes)`,
+    );
+  }
+
+  private tokenTooLong(line: number, offset: number): never {
+    this.fail(
+      line,
+      offset,
+      `token longer than ${formatBytes(this.maxToken)} (the longest token allowed; raise it with --max-token-bytes)`,
+    );
+  }
+
   /** Parses the complete lines of chunk from pos on; returns the start of the unfinished tail. */
   private parseLines(chunk: Uint8Array, pos: number): number {
     let nl = 0;
     while ((nl = chunk.indexOf(LF, pos)) >= 0) {
+      if (nl - pos > this.maxLine) this.lineTooLong(this.lineNo + 1);
       this.parseLine(chunk, pos, nl, true);
       pos = nl + 1;
     }
@@ -394,7 +454,8 @@ export class LibsvmParser {
 
     // Label.
     const labelStart = p;
-    p = scanNumber(b, p, end);
+    p = scanNumber(b, p, end, this.maxToken);
+    if (p === TOO_LONG || p - labelStart > this.maxToken) this.tokenTooLong(line, labelStart - start);
     if (p < 0 || (p < end && !isDelimiter(b[p]))) this.labelError(b, labelStart, end, start, line);
     const label = scanned;
     if (label - label !== 0) {
@@ -419,8 +480,11 @@ export class LibsvmParser {
         break;
       }
       const tokStart = p;
+      // A leading '+' on an index, as strtol (LIBSVM's own reader) accepts it: `+3:1`.
+      if (c === PLUS && p + 1 < end) c = b[++p];
       let d = c - 48;
       if (d < 0 || d > 9) {
+        p = tokStart;
         if (first && this.isQid(b, p, end)) {
           this.warnQid(line, p - start);
           p = tokenEnd(b, p, end);
@@ -435,6 +499,7 @@ export class LibsvmParser {
         p++;
       } while (p < end && (d = b[p] - 48) >= 0 && d <= 9);
       if (p === end || b[p] !== COLON) this.indexError(b, tokStart, p, end, start, line);
+      if (p - tokStart > this.maxToken) this.tokenTooLong(line, tokStart - start);
       if (idx === 0) this.fail(line, tokStart - start, 'feature index 0 is not allowed (indices are one-based)');
       if (idx > MAX_FEATURE_INDEX) {
         this.fail(line, tokStart - start, `feature index ${show(b, tokStart, p)} exceeds the maximum 2^31-1`);
@@ -459,7 +524,8 @@ export class LibsvmParser {
         v = d;
         p++;
       } else {
-        p = scanNumber(b, p, end);
+        p = scanNumber(b, p, end, this.maxToken);
+        if (p === TOO_LONG || p - valStart > this.maxToken) this.tokenTooLong(line, valStart - start);
         if (p < 0 || (p < end && !isDelimiter(b[p]))) this.valueError(b, tokStart, valStart, end, start, line);
         v = scanned;
       }
@@ -563,6 +629,15 @@ export class LibsvmParser {
     if (/^[+-]?(nan|inf|infinity)$/i.test(text)) this.fail(line, p - start, `value '${text}' is not finite`);
     this.fail(line, p - start, `value '${text}' is not a decimal number`);
   }
+}
+
+/** A limit option: a positive safe integer, or the default when absent. */
+function limit(value: number | undefined, fallback: number, name: string, file: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new OptlabError(`${file}: ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
 }
 
 /** Parses a whole LIBSVM text held in memory (push + finish). */

@@ -7,6 +7,11 @@
  * file renamed into place), so a reader sees a whole entry or none; an entry that fails to decode is reported
  * and re-written. Nothing evicts entries: remove the folder to reclaim the space.
  *
+ * Integrity: every file written here records a checksum of its payload (the first 16 bytes of the SHA-256 of
+ * everything after the header, {@link sealCsrChunks}); reading verifies it when present, and a cache entry
+ * without one or with a mismatch is discarded (removed, then re-written from the source). The header is checked
+ * against the file's size before the file is read whole.
+ *
  * Reading: the whole file goes into one buffer of its own (8-byte aligned, offset 0) and the matrix is a
  * set of typed-array views on it ({@link decodeCsrBinary}), so a binary matrix costs 4 bytes per non-zero
  * plus 12 per row, with no parsing and no second copy.
@@ -15,7 +20,15 @@ import { constants as bufferConstants } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type DecodedCsr, decodeCsrBinary } from '../data/csr-binary.js';
+import {
+  CSR_CHECKSUM_BYTES,
+  CSR_HEADER_BYTES,
+  type DecodedCsr,
+  decodeCsrBinary,
+  readCsrHeader,
+  setCsrPayloadChecksum,
+} from '../data/csr-binary.js';
+import { DecodeError } from '../data/decode-error.js';
 import { OptlabError } from '../errors.js';
 import { tempPathFor } from './atomic.js';
 import { cacheDir } from './paths.js';
@@ -101,20 +114,67 @@ export interface CsrFile extends DecodedCsr {
   bytes: number;
 }
 
+/** The payload checksum of encoded chunks (everything after the header), as written in the header. */
+function payloadDigest(parts: Iterable<Uint8Array>): Buffer {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest().subarray(0, CSR_CHECKSUM_BYTES);
+}
+
+/**
+ * Records the payload checksum in the header of chunks from `encodeCsrBinary` (a copy of the header: the
+ * other chunks are views of the matrix and are not touched). Returns the chunks to write.
+ */
+export function sealCsrChunks(chunks: Uint8Array[]): Uint8Array[] {
+  const header = chunks[0].slice();
+  setCsrPayloadChecksum(header, payloadDigest(chunks.slice(1)));
+  return [header, ...chunks.slice(1)];
+}
+
+/** Reads the header of a binary CSR file and checks it against the file's size, before reading the rest. */
+function checkHeaderOnDisk(path: string, name: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = new Uint8Array(CSR_HEADER_BYTES);
+    const n = readSync(fd, head, 0, CSR_HEADER_BYTES, 0);
+    readCsrHeader(head.subarray(0, n), name, size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Throws a DecodeError when the decoded file records a payload checksum its bytes do not match. */
+function verifyPayload(bytes: Uint8Array, decoded: DecodedCsr, name: string): void {
+  if (decoded.payloadChecksum === null) return;
+  const got = payloadDigest([bytes.subarray(CSR_HEADER_BYTES)]).toString('hex');
+  if (got !== decoded.payloadChecksum) {
+    throw new DecodeError(
+      name,
+      CSR_HEADER_BYTES,
+      `corrupt binary CSR file (the payload checksum is ${got}, the header records ${decoded.payloadChecksum})`,
+    );
+  }
+}
+
 /**
  * Reads and decodes a binary CSR file (a `.csr` written by `optlab synth` or a cache entry), hashing its bytes.
- * Decoding errors are {@link OptlabError}s that name the file as `name`.
+ * The header is checked against the file's size first; a recorded payload checksum is verified. Decoding
+ * errors are {@link DecodeError}s that name the file as `name`.
  */
 export function readCsrFile(path: string, name = path): CsrFile {
+  checkHeaderOnDisk(path, name);
   const bytes = readWholeFile(path);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return { ...decodeCsrBinary(bytes, { name }), sha256, bytes: bytes.length };
+  const decoded = decodeCsrBinary(bytes, { name });
+  verifyPayload(bytes, decoded, name);
+  return { ...decoded, sha256, bytes: bytes.length };
 }
 
 /**
  * The cache entry of the source with this SHA-256, or undefined when there is none. An entry that cannot be
- * read or decoded, or that records another source hash, is reported through `onWarning` and ignored (the
- * caller then parses and re-writes it).
+ * read or decoded, whose payload checksum is missing or does not match, or that records another source hash, is
+ * reported through `onWarning` and removed (the caller then parses and re-writes it).
  */
 export function loadCsrCache(
   sha256: string,
@@ -133,6 +193,8 @@ export function loadCsrCache(
   }
   try {
     const decoded = decodeCsrBinary(bytes, { name: path });
+    if (decoded.payloadChecksum === null) throw new OptlabError(`${path}: the entry records no payload checksum`);
+    verifyPayload(bytes, decoded, path);
     if (decoded.sourceSha256 !== sha256) {
       throw new OptlabError(`${path}: the entry records source SHA-256 ${decoded.sourceSha256 ?? '(none)'}`);
     }
@@ -140,7 +202,8 @@ export function loadCsrCache(
     return decoded;
   } catch (e) {
     if (!(e instanceof OptlabError)) throw e;
-    onWarning?.(`ignoring a corrupt CSR cache entry: ${e.message}; parsing the source and re-writing it`);
+    onWarning?.(`discarding a corrupt CSR cache entry: ${e.message}; parsing the source and re-writing it`);
+    rmSync(path, { force: true });
     return undefined;
   }
 }
@@ -159,7 +222,7 @@ export function storeCsrCache(
   let path = '';
   try {
     path = cachedCsrPath(sha256, env);
-    writeChunksAtomic(path, chunks);
+    writeChunksAtomic(path, sealCsrChunks([...chunks]));
     return path;
   } catch (e) {
     onWarning?.(`cannot write the CSR cache entry ${path}: ${(e as Error).message}`);

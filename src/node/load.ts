@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { headRows, withCols } from '../data/csr.js';
 import type { Dataset } from '../data/dataset.js';
 import { applyLabelMap, encodeLabels, type LabelEncoding } from '../data/labels.js';
+import type { InputLimits } from '../data/limits.js';
 import { isDatasetName, REGISTRY } from '../data/registry.js';
 import { OptlabError } from '../errors.js';
 import { type DownloadProgress, download, locate } from './fetch.js';
@@ -22,8 +23,10 @@ export interface LoadOptions {
   download?: boolean;
   /** Use the binary CSR cache of parsed files (default true; see {@link readLibsvmFile}). */
   cache?: boolean;
-  /** Environment for OPTLAB_DATA, XDG_CACHE_HOME and OPTLAB_NO_CSR_CACHE (default process.env). */
+  /** Environment for OPTLAB_DATA, XDG_CACHE_HOME, OPTLAB_NO_CSR_CACHE and OPTLAB_MAX_* (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Input limits (src/data/limits.ts); absent ones come from OPTLAB_MAX_* in `env`, then the defaults. */
+  limits?: Partial<InputLimits>;
 }
 
 /** Where the bytes of a dataset came from. */
@@ -71,6 +74,7 @@ export async function loadDataset(spec: string, opts: LoadOptions = {}): Promise
     onWarning: opts.onWarning,
     cache: opts.cache,
     env: opts.env,
+    limits: opts.limits,
   });
   if (reg && where.path.endsWith(reg.name) && read.sha256 !== reg.sha256) {
     throw new OptlabError(
@@ -110,6 +114,7 @@ export async function loadTestSet(
     onWarning: opts.onWarning,
     cache: opts.cache,
     env: opts.env,
+    limits: opts.limits,
   });
   // A model trained on d features cannot score more: refuse rather than widen the model. Fewer is fine
   // (LIBSVM files omit trailing features that are zero in every row): the test matrix is padded.

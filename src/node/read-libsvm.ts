@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { type FileHandle, open } from 'node:fs/promises';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { type Csr, withCols } from '../data/csr.js';
 import { CSR_MAGIC, type DecodedCsr, encodeCsrBinary, isCsrBinary } from '../data/csr-binary.js';
+import { DecodeError } from '../data/decode-error.js';
 import { type LibsvmOptions, LibsvmParser, type ParsedLibsvm } from '../data/libsvm.js';
+import { formatSize, type InputLimits, LIMIT_NAMES, RATIO_FREE_BYTES, resolveLimits } from '../data/limits.js';
 import { OptlabError } from '../errors.js';
 import { CSR_CACHE_MIN_BYTES, csrCacheEnabled, loadCsrCache, readCsrFile, storeCsrCache } from './csr-cache.js';
 
@@ -51,11 +51,15 @@ export type ReadLibsvmOptions = Omit<LibsvmOptions, 'fileName'> & {
   cache?: boolean;
   /** Smallest source size in bytes that is cached (default {@link CSR_CACHE_MIN_BYTES}). */
   cacheMinBytes?: number;
-  /** Environment giving `XDG_CACHE_HOME` and `OPTLAB_NO_CSR_CACHE` (default `process.env`). */
+  /** Environment giving `XDG_CACHE_HOME`, `OPTLAB_NO_CSR_CACHE` and `OPTLAB_MAX_*` (default `process.env`). */
   env?: NodeJS.ProcessEnv;
+  /** Input limits (src/data/limits.ts); absent ones come from `OPTLAB_MAX_*` in `env`, then the defaults. */
+  limits?: Partial<InputLimits>;
 };
 
 const CHUNK = 1 << 18;
+/** Compressed bytes written to the inflater at a time (its output goes to the parser as it comes). */
+const GZIP_IN_CHUNK = 1 << 16;
 
 /** A user-facing reason for a file-system error code. */
 function describeFsError(err: NodeJS.ErrnoException): string {
@@ -76,6 +80,179 @@ function isFsError(e: unknown): e is NodeJS.ErrnoException {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
 }
 
+/** Reads the open file from offset 0 into the parser, hashing it; returns its size. */
+async function readInto(
+  handle: FileHandle,
+  name: string,
+  parser: LibsvmParser,
+  hash: ReturnType<typeof createHash>,
+): Promise<number> {
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let pos = 0;
+  for (;;) {
+    const { bytesRead } = await readAt(handle, buf, pos, name);
+    if (bytesRead === 0) return pos;
+    const chunk = buf.subarray(0, bytesRead);
+    hash.update(chunk);
+    parser.push(chunk);
+    pos += bytesRead;
+  }
+}
+
+async function readAt(handle: FileHandle, buf: Buffer, pos: number, name: string) {
+  try {
+    return await handle.read(buf, 0, buf.length, pos);
+  } catch (e) {
+    if (isFsError(e)) throw new DecodeError(name, pos, `read error: ${describeFsError(e)}`);
+    throw e;
+  }
+}
+
+/**
+ * Inflates the open gzip file into the parser, hashing the compressed bytes; returns the compressed size.
+ *
+ * As gzip(1) does: concatenated members are read one after the other and trailing zero bytes after the last
+ * member (padding) are ignored. Other trailing bytes, which gzip(1) reports as "trailing garbage", are an
+ * error here (their meaning is unknown, and the file's SHA-256 covers them). The output
+ * is bounded before it is parsed: more than `maxInflateRatio` times the compressed size (once past
+ * {@link RATIO_FREE_BYTES}) or more than `maxInflatedBytes` stops the read with its own error (a
+ * decompression bomb), at the compressed offset reached. Offsets of gzip errors are those of the compressed
+ * block (64 KiB) in which they were found: zlib does not report a finer position.
+ */
+async function inflateInto(
+  handle: FileHandle,
+  name: string,
+  parser: LibsvmParser,
+  hash: ReturnType<typeof createHash>,
+  limits: InputLimits,
+): Promise<number> {
+  const size = (await handle.stat()).size;
+  const byRatio = Math.max(RATIO_FREE_BYTES, limits.maxInflateRatio * size);
+  const bound = Math.min(limits.maxInflatedBytes, byRatio);
+  const z = createGunzip({ chunkSize: CHUNK });
+  let inflated = 0;
+  let failure: unknown = null;
+  const stop = (e: unknown) => {
+    failure ??= e;
+    z.destroy();
+  };
+  z.on('data', (b: Buffer) => {
+    if (failure !== null) return;
+    inflated += b.length;
+    if (inflated > bound) {
+      const why =
+        bound === byRatio
+          ? `more than ${limits.maxInflateRatio} times the compressed size (${formatSize(size)})`
+          : `more than ${formatSize(limits.maxInflatedBytes)}`;
+      const flag = bound === byRatio ? LIMIT_NAMES.maxInflateRatio.flag : LIMIT_NAMES.maxInflatedBytes.flag;
+      stop(
+        new DecodeError(
+          name,
+          z.bytesWritten,
+          `the gzip data inflate to ${why}: a decompression bomb? (raise the limit with ${flag})`,
+        ),
+      );
+      return;
+    }
+    try {
+      parser.push(b);
+    } catch (e) {
+      stop(e);
+    }
+  });
+  z.on('error', (e) => {
+    failure ??= e;
+  });
+  const buf = Buffer.allocUnsafe(GZIP_IN_CHUNK);
+  let pos = 0;
+  /** Offset where the gzip data ended before the file did, or -1. */
+  let trailingFrom = -1;
+  let garbageAt = -1;
+  /** Offset of the block last written to the inflater (where an error in it is reported, at the latest). */
+  let writtenAt = 0;
+  const at = () => Math.max(z.bytesWritten, writtenAt);
+  for (;;) {
+    if (failure !== null) break;
+    const { bytesRead } = await readAt(handle, buf, pos, name);
+    if (bytesRead === 0) break;
+    const chunk = buf.subarray(0, bytesRead);
+    hash.update(chunk);
+    let from = 0;
+    if (trailingFrom < 0) {
+      writtenAt = pos;
+      await writeTo(z, chunk);
+      if (failure === null && z.bytesWritten < pos + bytesRead) {
+        // the inflater stopped before the input did: the gzip data ended at a zero byte (padding or garbage)
+        trailingFrom = z.bytesWritten;
+        from = trailingFrom - pos;
+      } else from = bytesRead;
+    }
+    if (garbageAt < 0) {
+      for (let k = from; k < bytesRead; k++) {
+        if (chunk[k] !== 0) {
+          garbageAt = pos + k;
+          break;
+        }
+      }
+    }
+    pos += bytesRead;
+  }
+  if (failure === null && trailingFrom < 0) await endOf(z);
+  const trailing = (at: number): DecodeError =>
+    new DecodeError(
+      name,
+      at,
+      'trailing bytes after the gzip data that are neither zeros nor another gzip member (gzip reports "trailing garbage"): remove them',
+    );
+  if (failure !== null) {
+    const e = failure as NodeJS.ErrnoException;
+    if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
+      // a header is checked only where a member starts: with output already produced, a member had ended
+      if (/incorrect header check/.test(e.message) && inflated > 0) throw trailing(at());
+      throw new DecodeError(name, at(), `corrupt or truncated gzip data (${e.message})`);
+    }
+    throw e;
+  }
+  if (garbageAt >= 0) throw trailing(garbageAt);
+  return pos;
+}
+
+/** Writes a chunk and waits until the inflater has consumed it (or failed). */
+function writeTo(z: Gunzip, chunk: Buffer): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      z.off('close', done);
+      resolve();
+    };
+    z.once('close', done);
+    z.write(chunk, done);
+  });
+}
+
+/** Ends the inflater's input and waits for its last output (or its error). */
+function endOf(z: Gunzip): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => resolve();
+    z.once('end', done);
+    z.once('close', done);
+    z.once('error', done);
+    z.end();
+  });
+}
+
+/**
+ * Every failure while reading input as a user error: input errors as they are, allocation failures as "out of
+ * memory", anything else is a bug and is re-thrown.
+ */
+function asInputError(e: unknown, name: string): unknown {
+  if (e instanceof OptlabError) return e;
+  if (isFsError(e)) return new OptlabError(`cannot read ${name}: ${describeFsError(e)}`);
+  if (e instanceof RangeError && /allocation failed|Invalid typed array length|Array buffer/.test(e.message)) {
+    return new OptlabError(`cannot read ${name}: out of memory while parsing (${e.message})`);
+  }
+  return e;
+}
+
 /** The result for a decoded binary CSR file, with the width a declared feature count gives it. */
 function fromDecoded(
   d: DecodedCsr,
@@ -83,11 +260,15 @@ function fromDecoded(
   features: number | undefined,
   prov: { sha256: string; bytes: number; source: ReadSource },
 ): ReadResult {
-  if (d.labels.length !== d.X.rows) throw new OptlabError(`${name}: the binary CSR file holds no labels`);
+  if (d.labels.length !== d.X.rows) throw new DecodeError(name, 40, 'the binary CSR file holds no labels');
   let X: Csr = d.X;
   if (features !== undefined) {
     if (d.maxIndex > features) {
-      throw new OptlabError(`${name}: feature index ${d.maxIndex} exceeds the declared number of features ${features}`);
+      throw new DecodeError(
+        name,
+        48,
+        `feature index ${d.maxIndex} exceeds the declared number of features ${features}`,
+      );
     }
     X = withCols(X, Math.max(d.maxIndex, features));
   }
@@ -105,7 +286,7 @@ function fromDecoded(
 }
 
 /** SHA-256 and size of the bytes of an open file, read sequentially from offset 0 (the handle stays open). */
-async function hashHandle(handle: Awaited<ReturnType<typeof open>>): Promise<{ sha256: string; bytes: number }> {
+async function hashHandle(handle: FileHandle): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   const buf = Buffer.allocUnsafe(1 << 20);
   let pos = 0;
@@ -123,14 +304,17 @@ async function hashHandle(handle: Awaited<ReturnType<typeof open>>): Promise<{ s
  * module comment). Errors name the file as `displayName ?? path`.
  */
 export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {}): Promise<ReadResult> {
-  const { displayName, cache, cacheMinBytes, env: envOpt, ...parserOpts } = opts;
+  const { displayName, cache, cacheMinBytes, env: envOpt, limits: given, ...parserOpts } = opts;
   const name = displayName ?? path;
   const env = envOpt ?? process.env;
+  const limits = resolveLimits(given, env);
   // Constructed first: it validates the options before any I/O.
   let warned = false;
   const userWarning = parserOpts.onWarning;
   const parser = new LibsvmParser({
     ...parserOpts,
+    maxLineBytes: limits.maxLineBytes,
+    maxTokenBytes: limits.maxTokenBytes,
     fileName: name,
     onWarning: (m) => {
       warned = true;
@@ -138,7 +322,7 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
     },
   });
 
-  let handle: Awaited<ReturnType<typeof open>>;
+  let handle: FileHandle;
   let gzip: boolean;
   try {
     handle = await open(path, 'r');
@@ -178,31 +362,13 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
   }
 
   const hash = createHash('sha256');
-  let bytes = 0;
-  // The stream owns the handle from here on and closes it when it ends or fails.
-  const raw = createReadStream(path, { fd: handle, start: 0, highWaterMark: CHUNK });
-  async function* hashed(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    for await (const chunk of source) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      yield chunk;
-    }
-  }
-  async function sink(source: AsyncIterable<Buffer>): Promise<void> {
-    for await (const chunk of source) parser.push(chunk);
-  }
-  const gunzip = gzip ? createGunzip({ chunkSize: CHUNK }) : null;
+  let bytes: number;
   try {
-    if (gunzip) await pipeline(raw, hashed, gunzip, sink);
-    else await pipeline(raw, hashed, sink);
+    bytes = gzip ? await inflateInto(handle, name, parser, hash, limits) : await readInto(handle, name, parser, hash);
   } catch (e) {
-    if (e instanceof OptlabError) throw e;
-    if (isFsError(e)) throw new OptlabError(`cannot read ${name}: ${describeFsError(e)}`);
-    const code = (e as NodeJS.ErrnoException).code;
-    if (gunzip && typeof code === 'string' && code.startsWith('Z_')) {
-      throw new OptlabError(`cannot decompress ${name}: corrupt or truncated gzip data (${(e as Error).message})`);
-    }
-    throw e;
+    throw asInputError(e, name);
+  } finally {
+    await handle.close().catch(() => {});
   }
   const parsed = parser.finish();
   const sha256 = hash.digest('hex');

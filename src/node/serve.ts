@@ -1,7 +1,8 @@
-import { createReadStream, existsSync, type Stats, statSync } from 'node:fs';
+import { createReadStream, existsSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, resolve, sep } from 'node:path';
+import { networkInterfaces } from 'node:os';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASET_NAMES, type DatasetName, REGISTRY } from '../data/registry.js';
 import { OptlabError } from '../errors.js';
@@ -17,8 +18,12 @@ import { locate } from './fetch.js';
  *   the page recognises gzip by its magic bytes and decompresses it itself, as the CLI does).
  *
  * GET and HEAD only; paths are decoded once and must stay inside the web folder (`..`, NUL bytes, back
- * slashes and absolute paths are refused). Listens on 127.0.0.1 unless told otherwise. No COOP/COEP headers:
- * the playground needs no SharedArrayBuffer.
+ * slashes and absolute paths are refused), and so must their real path: a symbolic link out of the web folder,
+ * or a dataset file that is a link out of its folder, is not served. Only requests whose `Host` is
+ * 127.0.0.1, localhost, [::1] or the configured host (and `allowedHosts`) are answered (421 otherwise), which
+ * defeats DNS rebinding. Request headers are bounded (16 KiB), requests with a body are refused (413), and a
+ * request must arrive within 10 s (headers) / 30 s (whole). Listens on 127.0.0.1 unless told otherwise. No
+ * COOP/COEP headers: the playground needs no SharedArrayBuffer.
  */
 
 /** MIME types of the files a Vite build holds (and a few more). */
@@ -72,7 +77,7 @@ export function findDatasets(
       path = [join(dataDir, name), join(dataDir, `${name}.gz`)].find((p) => isFile(p));
     }
     path ??= locate(name, env)?.path;
-    if (path === undefined) continue;
+    if (path === undefined || !safeDataFile(path)) continue;
     const spec = REGISTRY[name];
     found.push({
       name,
@@ -111,6 +116,8 @@ export interface ServeOptions {
   /** Folder searched for registry datasets before `$OPTLAB_DATA` and the cache. */
   dataDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** Host names accepted in the `Host` header besides the loopback names and `host`. */
+  allowedHosts?: string[];
 }
 
 export interface Serving {
@@ -185,16 +192,79 @@ export function resolveStatic(root: string, pathname: string): { path: string; s
       path = join(path, 'index.html');
       stat = statSync(path);
     }
+    if (!within(realpathSync(base), realpathSync(path))) return { status: 403 };
   } catch {
     return { status: 404 };
   }
   return stat.isFile() ? { path, stat } : { status: 404 };
 }
 
+/** Whether `path` is `folder` or inside it (both real, absolute paths). */
+function within(folder: string, path: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
+
+/** Whether the real path of a dataset file stays inside the real path of the folder it was found in. */
+function safeDataFile(path: string): boolean {
+  try {
+    return within(realpathSync(dirname(path)), realpathSync(path));
+  } catch {
+    return false;
+  }
+}
+
+/** The host names a request may carry in `Host` (a port is ignored): loopback names and the configured ones. */
+export function allowedHostNames(host: string | undefined, extra: readonly string[] = []): Set<string> {
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+  for (const h of [host, ...extra]) {
+    if (h === undefined || h === '' || h === '0.0.0.0' || h === '::') continue;
+    names.add(h.toLowerCase());
+    if (h.includes(':') && !h.startsWith('[')) names.add(`[${h.toLowerCase()}]`);
+  }
+  return names;
+}
+
+/**
+ * Listening on every interface (0.0.0.0 or ::), the machine's own addresses are accepted as host names too
+ * (a phone on the network opens http://192.168.1.5:5180/); names other than those stay refused.
+ */
+function interfaceAddresses(host: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [];
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined)
+    .map((a) => a.address);
+}
+
+/** The host name of a `Host` header without its port (`[::1]:5180` → `[::1]`), lowercased. */
+function hostName(header: string | undefined): string {
+  if (header === undefined) return '';
+  const h = header.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.lastIndexOf(':');
+  return colon >= 0 ? h.slice(0, colon) : h;
+}
+
 /** The request handler (exported for tests). */
-export function handler(root: string, dataDir: string | undefined, env: NodeJS.ProcessEnv) {
+export function handler(
+  root: string,
+  dataDir: string | undefined,
+  env: NodeJS.ProcessEnv,
+  hosts: Set<string> = allowedHostNames(undefined),
+) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const head = req.method === 'HEAD';
+    if (!hosts.has(hostName(req.headers.host))) {
+      send(res, 421, 'misdirected request: this server answers only for its own host names\n', head);
+      return;
+    }
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > 0 || req.headers['transfer-encoding'] !== undefined) {
+      res.setHeader('Connection', 'close');
+      send(res, 413, 'request bodies are not accepted\n', head);
+      req.destroy();
+      return;
+    }
     if (req.method !== 'GET' && !head) {
       res.setHeader('Allow', 'GET, HEAD');
       send(res, 405, 'method not allowed\n');
@@ -252,7 +322,11 @@ export async function startServer(opts: ServeOptions = {}): Promise<Serving> {
   }
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? DEFAULT_PORT;
-  const server = createServer(handler(root, dataDir, env));
+  const server = createServer(
+    { maxHeaderSize: 16 * 1024, headersTimeout: 10_000, requestTimeout: 30_000 },
+    handler(root, dataDir, env, allowedHostNames(host, [...(opts.allowedHosts ?? []), ...interfaceAddresses(host)])),
+  );
+  server.maxConnections = 1024;
   await new Promise<void>((res, rej) => {
     const onError = (e: NodeJS.ErrnoException) => {
       server.close();

@@ -14,6 +14,7 @@ import { runFileName } from '../sweep/expand.js';
 import type { Manifest, RunRow } from '../sweep/results.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadDataset, loadTestSet } from './load.js';
+import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
 import { readResults, writeReport } from './report-writer.js';
 import { runSweep, type SweepEvent } from './sweep-runner.js';
 
@@ -24,6 +25,8 @@ export interface StudyOptions {
   seeds?: number;
   jobs?: number;
   resume?: boolean;
+  /** Write into a non-empty `out` that optlab did not create. */
+  force?: boolean;
   /**
    * Training data (default a9a) and test data: a file or name, null for none, undefined for the registry's
    * pair of the training set (a9a ↔ a9a.t) if it has one, else none.
@@ -89,10 +92,14 @@ export function readStudyMeta(dir: string): StudyMeta {
   const path = join(dir, STUDY_FILE);
   try {
     const meta = JSON.parse(readFileSync(path, 'utf8')) as StudyMeta;
-    const c = meta.extras.correlation;
+    const c = meta?.extras?.correlation;
+    if (typeof meta?.preset !== 'string' || !Array.isArray(c?.corr) || typeof meta.extras.stats !== 'object') {
+      throw new OptlabError(`${path} is not an optlab study file (no preset, extras.stats or extras.correlation)`);
+    }
     const corr = Float64Array.from(c.corr as unknown as Array<number | null>, (v) => (v === null ? Number.NaN : v));
     return { ...meta, extras: { ...meta.extras, correlation: { ...c, corr } } };
   } catch (e) {
+    if (e instanceof OptlabError) throw e;
     throw new OptlabError(`cannot read ${path}: ${(e as Error).message}`);
   }
 }
@@ -155,6 +162,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   if (!(l2 >= 0) || !Number.isFinite(l2)) throw new OptlabError(`--l2 must be a finite number >= 0, got ${l2}`);
   const starts = o.landscapeStarts ?? 5;
 
+  checkOutputFolder(o.out, { resume: o.resume, force: o.force, kind: 'study' });
   stage(`reading ${dataName}`);
   const loaded = await loadDataset(data, {
     labels,
@@ -199,6 +207,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   if (!o.resume && existsSync(join(o.out, 'runs'))) {
     throw new OptlabError(`${o.out} already holds results; use --resume to continue it, or another --out`);
   }
+  claimOutputFolder(o.out, 'study');
   writeFileAtomic(sweepFile, text);
   const meta: StudyMeta = { preset, seeds, data, testData: testData ?? null, extras, testMajority };
   writeFileAtomic(join(o.out, STUDY_FILE), `${toJson(meta)}\n`);
@@ -210,6 +219,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
     out: o.out,
     jobs: o.jobs,
     resume: o.resume,
+    force: o.force,
     signal: o.signal,
     onEvent: o.onEvent,
     onWarning: o.onWarning,

@@ -21,17 +21,22 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Csr } from '../data/csr.js';
 import type { Dataset } from '../data/dataset.js';
+import { resolveLimits } from '../data/limits.js';
 import { isDatasetName } from '../data/registry.js';
 import { OptlabError } from '../errors.js';
 import { createMethod } from '../methods/index.js';
 import { toJson } from '../run/json.js';
+import { checkRunMemory } from '../run/memory-guard.js';
 import { executeRun, type RunData, type RunProgress, runRowWithoutX, traceRows } from '../sweep/execute.js';
 import { type DatasetRef, expandSweep, type RunSpec } from '../sweep/expand.js';
 import type { Manifest, RunFile, RunRow } from '../sweep/results.js';
 import { readSweep, type SweepSpec } from '../sweep/schema.js';
 import { VERSION } from '../version.js';
 import { writeFileAtomic } from './atomic.js';
+import { OutputError, writing } from './fs-errors.js';
 import { loadDataset, loadTestSet } from './load.js';
+import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
+import { checkResumeDatasets } from './resume-check.js';
 
 /** What a worker thread receives once. */
 export interface WorkerData {
@@ -46,6 +51,8 @@ export type FromWorker =
 
 /** What happens during a sweep, for a progress display. */
 export type SweepEvent =
+  /** The sweep file is valid and expanded; datasets load next (said before a big grid starts). */
+  | { type: 'expanded'; total: number }
   | { type: 'begin'; total: number; resumed: number; pending: number; lanes: number; out: string }
   | { type: 'start'; run: RunSpec }
   | { type: 'progress'; run: RunSpec; progress: RunProgress }
@@ -63,6 +70,10 @@ export interface SweepOptions {
   jobs?: number;
   /** Skip the runs already finished in `out` (else an `out` holding results is an error). */
   resume?: boolean;
+  /** Write into a non-empty `out` that optlab did not create (src/node/output-folder.ts). */
+  force?: boolean;
+  /** Cap on the sweep's runs (default `DEFAULT_MAX_RUNS`, 100000; `--max-runs`). */
+  maxRuns?: number;
   /** Aborting stops the sweep (Ctrl-C). */
   signal?: AbortSignal;
   onEvent?: (e: SweepEvent) => void;
@@ -104,20 +115,23 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
       `cannot read ${o.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
     );
   }
-  const spec = readSweep(bytes.toString('utf8'), o.file);
+  const spec = readSweep(bytes.toString('utf8'), o.file, { maxRuns: o.maxRuns });
   const sweepSha256 = createHash('sha256').update(bytes).digest('hex');
   const runs = expandSweep(spec);
+  emit({ type: 'expanded', total: runs.length });
   const paths = sweepPaths(o.out);
   const sweepJson = `${toJson(spec)}\n`;
   const jobs = o.jobs ?? availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new OptlabError(`--jobs must be a positive integer, got ${jobs}`);
 
+  checkOutputFolder(o.out, { resume: o.resume, force: o.force, kind: 'sweep' });
   const finished = findFinished(o, runs, sweepJson, warn);
   const resumed = finished.size;
   const pending = runs.filter((r) => !finished.has(r.id));
 
   const datasets = await loadData(runs, o, warn);
-  preflight(pending, datasets, o.file);
+  preflight(pending, datasets, o.file, resolveLimits({}, o.env ?? process.env).maxDenseBytes);
+  if (o.resume) checkResumeDatasets(paths.manifest, datasetList(datasets), o.out);
   if (o.signal?.aborted) throw new OptlabError('interrupted before the first run', 130);
 
   const manifest = (status: Manifest['status'], failed: number): Manifest => ({
@@ -135,7 +149,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
     jobs,
     status,
   });
-  mkdirSync(paths.runs, { recursive: true });
+  claimOutputFolder(o.out, 'sweep');
+  writing(paths.runs, () => mkdirSync(paths.runs, { recursive: true }));
   writeFileAtomic(paths.sweep, sweepJson);
   writeFileAtomic(paths.manifest, `${toJson(manifest('running', 0))}\n`);
 
@@ -171,6 +186,11 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
         finished.add(spec.id);
         emit({ type: 'done', run: spec, row: file.run, done: finished.size, total: runs.length });
       } catch (e) {
+        if (e instanceof OutputError) {
+          // the disk is full or gone: no other run starts, no worker is respawned
+          onAbort();
+          throw e;
+        }
         if (e instanceof RunFailure || e instanceof OptlabError) {
           failures.push({ id: spec.id, message: e.message });
           emit({ type: 'failed', run: spec, message: e.message, done: finished.size, total: runs.length });
@@ -286,7 +306,7 @@ async function loadData(runs: RunSpec[], o: SweepOptions, warn: (m: string) => v
 }
 
 /** Builds each pending run's method once per dimension, so that e.g. a dense BFGS too large fails up front. */
-function preflight(pending: RunSpec[], datasets: Map<string, RunData>, file: string): void {
+function preflight(pending: RunSpec[], datasets: Map<string, RunData>, file: string, maxDenseBytes: number): void {
   const seen = new Set<string>();
   for (const r of pending) {
     const d = datasets.get(r.dataset.key)!.train.X.cols;
@@ -294,6 +314,7 @@ function preflight(pending: RunSpec[], datasets: Map<string, RunData>, file: str
     if (seen.has(key)) continue;
     seen.add(key);
     try {
+      checkRunMemory(r.method, d, r.params, maxDenseBytes);
       createMethod(r.method, d, r.params, r.objective.lambda);
     } catch (e) {
       if (e instanceof OptlabError)
@@ -413,6 +434,8 @@ class WorkerLane implements Lane {
     onProgress: (p: RunProgress) => void;
   } | null = null;
   private aborted = false;
+  /** Set by close: no worker is spawned any more. */
+  private closed = false;
 
   constructor(
     private readonly data: WorkerData['datasets'],
@@ -443,6 +466,7 @@ class WorkerLane implements Lane {
   }
 
   run(spec: RunSpec, onProgress: (p: RunProgress) => void): Promise<RunFile> {
+    if (this.closed) return Promise.reject(new RunFailure('the sweep is stopping'));
     this.worker ??= this.spawn();
     const w = this.worker;
     return new Promise<RunFile>((resolve, reject) => {
@@ -458,6 +482,7 @@ class WorkerLane implements Lane {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const w = this.worker;
     this.worker = null;
     if (w !== null) await w.terminate();

@@ -223,3 +223,32 @@ export function duplicateRuns(spec: SweepSpec): SweepProblem[] {
   });
   return problems;
 }
+
+/** Default cap on the runs of one sweep (`--max-runs` raises it). */
+export const DEFAULT_MAX_RUNS = 100_000;
+/** Largest seed count a sweep file may give (`seeds: N`), whatever the cap on runs: the list is built. */
+export const MAX_SEED_COUNT = 10_000_000;
+
+/** The number of runs a validated sweep expands into, computed without expanding it (no allocation). */
+export function countRuns(spec: SweepSpec): number {
+  let perDataset = 0;
+  for (const entry of spec.methods) {
+    let points = 1;
+    for (const values of Object.values(entry.grid)) if (Array.isArray(values)) points *= values.length;
+    perDataset += points * (entry.seeds ?? spec.seeds).length;
+  }
+  return perDataset * spec.datasets.length;
+}
+
+/**
+ * Refuses a sweep of more than `maxRuns` runs before anything is expanded (a grid that multiplies to millions
+ * of runs would take the memory and hours before a word is said): a problem for `SweepError`, or null.
+ */
+export function runCountProblem(spec: SweepSpec, maxRuns: number = DEFAULT_MAX_RUNS): SweepProblem | null {
+  const n = countRuns(spec);
+  if (n <= maxRuns) return null;
+  return {
+    path: [],
+    message: `the sweep has ${n} runs, more than the ${maxRuns} allowed (datasets x grid points x seeds); reduce the grid or the seeds, or raise the cap with --max-runs ${n}`,
+  };
+}

@@ -34,7 +34,7 @@ import { accepts, JOINT_RULES, PARAM_NAMES, PARAMS, type ParamSpec, ruleOf } fro
 import { LOSS_NAMES, type LossName } from '../objectives/losses.js';
 import { BUDGETS, type BudgetName, DEFAULT_TOL, unboundedReason } from '../run/budgets.js';
 import { closest } from '../suggest.js';
-import { duplicateRuns, formatPoint, gridPoints, mergedBudgets } from './expand.js';
+import { duplicateRuns, formatPoint, gridPoints, MAX_SEED_COUNT, mergedBudgets, runCountProblem } from './expand.js';
 
 /** Budgets of a run (the fields of `RunOptions` that bound it), as the sweep file spells them. */
 export type { Budgets } from '../run/run.js';
@@ -225,8 +225,11 @@ const gridSchema = obj(
   ),
 );
 
+const seedCount = positiveInt.refine((v) => v <= MAX_SEED_COUNT, {
+  error: `expected at most ${MAX_SEED_COUNT} seeds (a sweep has at most --max-runs runs)`,
+});
 const seedsSchema = z
-  .union([positiveInt, z.array(nonNegativeInt).min(1, { error: 'expected a non-empty list of seeds' })], {
+  .union([seedCount, z.array(nonNegativeInt).min(1, { error: 'expected a non-empty list of seeds' })], {
     error: rule('expected a count (a positive integer) or a non-empty list of integers >= 0'),
   })
   .transform((s) => (typeof s === 'number' ? Array.from({ length: s }, (_, i) => i) : s));
@@ -367,21 +370,33 @@ export function parseSweepText(text: string, file: string): unknown {
       });
       throw new OptlabError(lines.join('\n'));
     }
-    return doc.toJS();
+    try {
+      // the yaml library's alias guard (maxAliasCount) stops a billion-laughs document
+      return doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      if (e instanceof ReferenceError || e instanceof RangeError) {
+        throw new OptlabError(
+          `${file}: the YAML expands too much (${e.message.split('\n')[0]}); a sweep file needs few aliases`,
+        );
+      }
+      throw e;
+    }
   }
   throw new OptlabError(`${file}: a sweep file must end in .yaml, .yml or .json`);
 }
 
 /** Parses and validates a sweep file's text; throws `SweepError` listing every problem. */
-export function readSweep(text: string, file: string): SweepSpec {
-  return validateSweep(parseSweepText(text, file), file);
+export function readSweep(text: string, file: string, opts: { maxRuns?: number } = {}): SweepSpec {
+  return validateSweep(parseSweepText(text, file), file, opts);
 }
 
 /** Validates parsed sweep data (schema, then the cross-checks); throws `SweepError` listing every problem. */
-export function validateSweep(raw: unknown, file: string): SweepSpec {
+export function validateSweep(raw: unknown, file: string, opts: { maxRuns?: number } = {}): SweepSpec {
   const parsed = SWEEP_SCHEMA.safeParse(raw);
   if (!parsed.success) throw new SweepError(file, zodProblems(parsed.error.issues));
   const spec = parsed.data as SweepSpec;
+  const tooMany = runCountProblem(spec, opts.maxRuns);
+  if (tooMany) throw new SweepError(file, [tooMany]);
   const problems = crossCheck(spec);
   if (problems.length === 0) problems.push(...duplicateRuns(spec));
   if (problems.length > 0) throw new SweepError(file, problems);
@@ -413,9 +428,12 @@ function crossCheck(spec: SweepSpec): SweepProblem[] {
       problems.push({ path, message });
     }
   };
+  // linear: a Set of the values seen (a million seeds are checked in milliseconds)
   const dupes = (path: Array<string | number>, values: readonly unknown[], what: string) => {
+    const seenValues = new Set<unknown>();
     values.forEach((v, i) => {
-      if (values.indexOf(v) !== i) add([...path, i], `duplicate ${what} ${JSON.stringify(v)}`);
+      if (seenValues.has(v)) add([...path, i], `duplicate ${what} ${JSON.stringify(v)}`);
+      else seenValues.add(v);
     });
   };
   dupes(['seeds'], spec.seeds, 'seed');

@@ -142,7 +142,7 @@ describe('binary CSR format', () => {
     };
     rejects(
       new TextEncoder().encode('+1 1:1\n'),
-      /^f\.csr: not an optlab binary CSR file \(the magic 'OPTLABCSR1' is missing\)$/,
+      /^f\.csr: byte 0: not an optlab binary CSR file \(the magic 'OPTLABCSR1' is missing\)$/,
     );
     rejects(
       edit((b) => (b[9] = 0x32)),
@@ -150,16 +150,18 @@ describe('binary CSR format', () => {
     ); // OPTLABCSR2
     rejects(
       edit((_, v) => v.setUint16(10, 2, true)),
-      /^f\.csr: unsupported binary CSR version 2 \(this optlab reads version 1\)$/,
+      /^f\.csr: byte 10: unsupported binary CSR version 2 \(this optlab reads version 1\)$/,
     );
     rejects(
       edit((_, v) => v.setUint32(12, 0x10, true)),
       /unsupported binary CSR flags 0x10/,
     );
-    rejects(good.subarray(0, 64), /^f\.csr: truncated binary CSR file \(64 bytes, shorter than its header\)$/);
+    rejects(good.subarray(0, 64), /^f\.csr: byte 64: truncated binary CSR file \(64 bytes, shorter than its header\)$/);
     rejects(
       good.subarray(0, good.length - 8),
-      new RegExp(`^f\\.csr: truncated binary CSR file \\(${good.length - 8} bytes, the header says ${good.length}\\)$`),
+      new RegExp(
+        `^f\\.csr: byte ${good.length - 8}: truncated binary CSR file \\(${good.length - 8} bytes, the header says ${good.length}\\)$`,
+      ),
     );
     const longer = new Uint8Array(good.length + 8);
     longer.set(good);

@@ -14,6 +14,7 @@ import {
   cachedCsrPath,
   csrCacheEnabled,
   readCsrFile,
+  sealCsrChunks,
   writeChunksAtomic,
 } from '../../src/node/csr-cache.js';
 import { loadDataset } from '../../src/node/load.js';
@@ -140,14 +141,17 @@ describe('binary CSR cache', () => {
       assert.equal(again.warnings.length, 1);
       assert.match(
         again.warnings[0],
-        /^ignoring a corrupt CSR cache entry: .*(truncated binary CSR file|not an optlab binary CSR file).*; parsing the source and re-writing it$/,
+        /^discarding a corrupt CSR cache entry: .*(truncated binary CSR file|not an optlab binary CSR file).*; parsing the source and re-writing it$/,
       );
       assertSameRead(first.r, again.r);
       assert.deepEqual(readFileSync(entry), good, 'the entry is written again');
       assert.equal((await read(path, env)).r.source, 'csr-cache');
     }
     // An entry for another source under this name is corrupt too.
-    writeFileSync(entry, concatChunks(encodeCsrBinary(first.r.X, first.r.labels, { sourceSha256: 'ab'.repeat(32) })));
+    writeFileSync(
+      entry,
+      concatChunks(sealCsrChunks(encodeCsrBinary(first.r.X, first.r.labels, { sourceSha256: 'ab'.repeat(32) }))),
+    );
     const other = await read(path, env);
     assert.equal(other.r.source, 'parse');
     assert.match(other.warnings[0], /records source SHA-256 abab/);
@@ -251,21 +255,21 @@ describe('binary CSR files as data', () => {
     assert.deepEqual(Array.from(loaded.dataset.y), Array.from(r.labels));
 
     await assert.rejects(read(path, env, { features: 3, displayName: 's.csr' }), {
-      name: 'OptlabError',
-      message: /^s\.csr: feature index \d+ exceeds the declared number of features 3$/,
+      name: 'DecodeError',
+      message: /^s\.csr: byte 48: feature index \d+ exceeds the declared number of features 3$/,
     });
     assert.equal((await read(path, env, { features: 50 })).r.X.cols, 50);
 
     const broken = join(dir, 'broken.csr');
     writeFileSync(broken, file.subarray(0, 200));
     await assert.rejects(read(broken, env, { displayName: 'broken.csr' }), {
-      name: 'OptlabError',
-      message: `broken.csr: truncated binary CSR file (200 bytes, the header says ${file.length})`,
+      name: 'DecodeError',
+      message: `broken.csr: byte 200: truncated binary CSR file (200 bytes, the header says ${file.length})`,
     });
     const unlabelled = join(dir, 'nolabels.csr');
     writeChunksAtomic(unlabelled, encodeCsrBinary(r.X, null));
     await assert.rejects(read(unlabelled, env, { displayName: 'n.csr' }), {
-      message: 'n.csr: the binary CSR file holds no labels',
+      message: 'n.csr: byte 40: the binary CSR file holds no labels',
     });
   });
 });

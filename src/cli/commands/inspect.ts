@@ -8,9 +8,9 @@ interface InspectOptions extends DataOptions {
   corr?: string;
 }
 
-function list(cols: number[]): string {
-  if (cols.length === 0) return 'none';
-  return cols.length > 30 ? `${cols.slice(0, 30).join(', ')}, ... (${cols.length})` : cols.join(', ');
+function list(cols: number[], count: number): string {
+  if (count === 0) return 'none';
+  return count > 30 ? `${cols.slice(0, 30).join(', ')}, ... (${count})` : cols.join(', ');
 }
 
 export function register(program: Command): void {
@@ -46,8 +46,8 @@ export function register(program: Command): void {
         `features   ${stats.features}`,
         `non-zeros  ${stats.nnz}  (density ${formatNumber(stats.density)}${stats.binary ? ', binary: every value is 1' : ''})`,
         `per row    min ${stats.nnzPerRow.min}, mean ${formatNumber(stats.nnzPerRow.mean)}, max ${stats.nnzPerRow.max}; empty rows: ${stats.emptyRows}`,
-        `all-zero columns  ${list(stats.zeroColumns)}`,
-        `constant columns  ${list(stats.constantColumns)}`,
+        `all-zero columns  ${list(stats.zeroColumns, stats.zeroColumnCount)}`,
+        `constant columns  ${list(stats.constantColumns, stats.constantColumnCount)}`,
         read.explicitZeros > 0 ? `explicit zeros     ${read.explicitZeros} (not stored)` : '',
         '',
         textTable(

@@ -8,6 +8,7 @@ import { loadTestSet } from '../../node/load.js';
 import { createParallelObjective, MIN_NNZ_PER_THREAD } from '../../node/parallel-objective.js';
 import { Objective } from '../../objectives/objective.js';
 import { ParallelObjective } from '../../objectives/parallel.js';
+import { checkRunMemory } from '../../run/memory-guard.js';
 import { accuracy, defaultBudgets, prepare } from '../../run/minimize.js';
 import { runConfig, runRecord, traceCsv } from '../../run/record.js';
 import { STOP_REASONS } from '../../run/result.js';
@@ -15,6 +16,7 @@ import {
   addDataOptions,
   addObjectiveOptions,
   type DataOptions,
+  limitsFromOptions,
   loadFromOptions,
   type ObjectiveOptions,
 } from '../data-options.js';
@@ -55,6 +57,7 @@ export function register(program: Command): void {
         ({ train, test } = await loadTestSet(o.testData, train, {
           onWarning: (m) => process.stderr.write(`optlab: warning: ${m}\n`),
         }));
+      checkRunMemory(o.method, train.X.cols, methodParams(o), limitsFromOptions(o).maxDenseBytes);
       const spec = { loss: o.objective, l1: o.lambda, l2: o.l2 };
       const objective =
         o.threads > 1

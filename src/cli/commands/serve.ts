@@ -7,6 +7,7 @@ interface ServeFlags {
   port: number;
   host: string;
   dataDir?: string;
+  allowHost?: string[];
 }
 
 export function register(program: Command): void {
@@ -16,9 +17,10 @@ export function register(program: Command): void {
     .option('--port <p>', `port (0 picks a free one)`, nonNegativeInt, DEFAULT_PORT)
     .option('--host <address>', 'interface to listen on (0.0.0.0 to reach it from a phone on the network)', '127.0.0.1')
     .option('--data-dir <dir>', 'folder searched for registry datasets (a9a, a9a.t) before $OPTLAB_DATA and the cache')
+    .option('--allow-host <name...>', 'host names accepted besides localhost, 127.0.0.1, [::1] and --host')
     .action(async (o: ServeFlags) => {
       if (o.port > 65535) throw new OptlabError(`--port must be at most 65535, got ${o.port}`);
-      const serving = await startServer({ port: o.port, host: o.host, dataDir: o.dataDir });
+      const serving = await startServer({ port: o.port, host: o.host, dataDir: o.dataDir, allowedHosts: o.allowHost });
       const data = findDatasets(o.dataDir);
       process.stdout.write(`optlab playground: ${serving.url}\n`);
       process.stdout.write(

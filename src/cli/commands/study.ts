@@ -11,6 +11,7 @@ interface StudyFlags {
   seeds: number;
   jobs?: number;
   resume?: boolean;
+  force?: boolean;
   png: boolean;
   data: string;
   testData?: string | false;
@@ -44,6 +45,7 @@ export function register(program: Command): void {
     .option('--seeds <k>', 'seeds of the random runs (at least 3 recommended)', positiveInt, 3)
     .option('--jobs <n>', 'runs in parallel (default: the number of cores)', positiveInt)
     .option('--resume', 'continue an interrupted study in --out')
+    .option('--force', 'write into a non-empty --out folder that optlab did not create')
     .option('--no-png', 'write the figures as SVG only')
     .option('--data <name|file>', 'training data (any LIBSVM binary dataset)', 'a9a')
     .option(
@@ -83,6 +85,7 @@ export function register(program: Command): void {
           seeds: o.seeds,
           jobs: o.jobs,
           resume: o.resume,
+          force: o.force,
           png: o.png,
           data: o.data,
           testData: o.testData === false ? null : o.testData,

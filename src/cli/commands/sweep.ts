@@ -10,6 +10,8 @@ interface SweepFlags {
   out?: string;
   jobs?: number;
   resume?: boolean;
+  force?: boolean;
+  maxRuns?: number;
   quiet?: boolean;
 }
 
@@ -26,6 +28,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'results folder (default: results/<file name>)')
     .option('--jobs <n>', 'runs in parallel (default: the number of cores)', positiveInt)
     .option('--resume', 'skip the runs already finished in --out (after Ctrl-C or a crash)')
+    .option('--force', 'write into a non-empty --out folder that optlab did not create')
+    .option('--max-runs <n>', 'cap on the number of runs (default 100000)', positiveInt)
     .option('--quiet', 'no progress display')
     .action(async (file: string, o: SweepFlags) => {
       const out = o.out ?? defaultOut(file);
@@ -47,6 +51,8 @@ export function register(program: Command): void {
           out,
           jobs: o.jobs,
           resume: o.resume,
+          force: o.force,
+          maxRuns: o.maxRuns,
           signal: ctl.signal,
           onEvent: (e) => display.event(e),
           onWarning: (m) => display.log(`optlab: warning: ${m}`),

@@ -4,7 +4,7 @@ import { encodeCsrBinary } from '../../data/csr-binary.js';
 import { libsvmChunks } from '../../data/libsvm-chunks.js';
 import { synthesize } from '../../data/synth.js';
 import { OptlabError } from '../../errors.js';
-import { writeChunksAtomic } from '../../node/csr-cache.js';
+import { sealCsrChunks, writeChunksAtomic } from '../../node/csr-cache.js';
 import { formatNumber, toJson } from '../output.js';
 import { finiteNumber, nonNegative, positiveInt } from '../parse.js';
 import { progress } from '../progress.js';
@@ -83,7 +83,7 @@ export function register(program: Command): void {
       try {
         const chunks =
           format === 'csr'
-            ? encodeCsrBinary(data.X, data.labels, { lines: o.rows })
+            ? sealCsrChunks(encodeCsrBinary(data.X, data.labels, { lines: o.rows }))
             : libsvmChunks(data.X, data.labels, {
                 plusSign: true,
                 onRows: (done, total) => writeBar.update(done, total),
