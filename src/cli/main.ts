@@ -8,6 +8,7 @@ import * as evalCmd from './commands/eval.js';
 import * as fetchCmd from './commands/fetch.js';
 import * as gradcheckCmd from './commands/gradcheck.js';
 import * as inspect from './commands/inspect.js';
+import * as mergeCmd from './commands/merge.js';
 import * as methodsCmd from './commands/methods.js';
 import * as reportCmd from './commands/report.js';
 import * as runCmd from './commands/run.js';
@@ -26,6 +27,7 @@ const COMMANDS: Array<{ register(program: Command): void }> = [
   methodsCmd,
   runCmd,
   sweepCmd,
+  mergeCmd,
   reportCmd,
   studyCmd,
   benchCmd,
