@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { OptlabError } from '../errors.js';
 import { toJson } from '../run/json.js';
 import { expandSweep } from '../sweep/expand.js';
+import type { ShardRecord } from '../sweep/results.js';
 import { readSweep } from '../sweep/schema.js';
 import { writeFileAtomic } from './atomic.js';
 import { dataDir } from './paths.js';
@@ -110,6 +111,18 @@ function scontrolLines(id: string, env: NodeJS.ProcessEnv): string[] {
   return r.status === 0 ? r.stdout.split('\n') : [];
 }
 
+/** The job ids among `records`' SLURM jobs that are still queued or running (`squeue --me`). */
+function liveJobs(records: ShardRecord[], env: NodeJS.ProcessEnv): Set<string> {
+  if (!records.some((r) => r.status === 'running' && r.slurm !== undefined)) return new Set();
+  const q = slurmCmd('squeue', ['-h', '--me', '-o', '%A'], env);
+  return new Set(
+    q
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+  );
+}
+
 /** Run files present in DIR/runs, by name. */
 function runFilesIn(out: string): Set<string> {
   const dir = sweepPaths(out).runs;
@@ -158,6 +171,21 @@ export async function submitSlurm(o: SlurmOptions): Promise<SlurmOutcome> {
     count = runs.length;
   }
   let shards = Array.from({ length: count }, (_, k) => k);
+  // a shard whose task is still queued or running is not submitted twice (two processes would run its runs)
+  const live = liveJobs(
+    records.map((r) => r.record),
+    env,
+  );
+  if (live.size > 0) {
+    const busy = new Map<number, string>();
+    for (const { record } of records) {
+      const id = record.slurm?.jobId;
+      if (record.status === 'running' && id !== undefined && live.has(id) && record.shard.count === count)
+        busy.set(record.shard.index, id);
+    }
+    for (const [k, id] of busy) o.log(`note: shard ${k}/${count} is still running as job ${id}; not submitted again`);
+    shards = shards.filter((k) => !busy.has(k));
+  }
   if (finished.size > 0) {
     const assigned = new Map<number, string[]>();
     for (const { record } of records)
