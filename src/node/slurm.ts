@@ -229,7 +229,8 @@ export async function submitSlurm(o: SlurmOptions): Promise<SlurmOutcome> {
     return { submitted: false, shards, count };
   }
 
-  // 3. write and submit
+  // 3. write and submit (sbatch is checked first, so that nothing is written without it)
+  slurmCmd('sbatch', ['--version'], env);
   mkdirSync(resolve(dir, 'logs'), { recursive: true });
   let arrayJob: string | undefined;
   if (scripts.sweep !== null) {

@@ -107,12 +107,11 @@ function dataRef(spec: string): string {
 }
 
 /**
- * Runs the built-in study: the sweep of `studySweep` (written to OUT/study-sweep.json, so `--resume` and
- * `optlab report` work on the folder as on any sweep), the extras (data, gradient checks, stability), then
- * the report (OUT/report.html and OUT/figures/).
+ * Prepares a study folder without running its sweep: reads the data, computes the extras, writes
+ * OUT/study-sweep.json and OUT/study.json. Returns the sweep file (for `runStudy`, or `optlab study --slurm`,
+ * which sends the sweep to a cluster and lets the merge job write the report).
  */
-export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
-  const t0 = performance.now();
+export async function prepareStudy(o: StudyOptions): Promise<{ sweepFile: string; extrasSeconds: number }> {
   const stage = o.onStage ?? (() => {});
   const preset = o.preset;
   const seeds = o.seeds ?? 3;
@@ -151,6 +150,18 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   writeFileAtomic(sweepFile, text);
   const meta: StudyMeta = { preset, seeds, data, testData: testData ?? null, extras };
   writeFileAtomic(join(o.out, STUDY_FILE), `${toJson(meta)}\n`);
+  return { sweepFile, extrasSeconds };
+}
+
+/**
+ * Runs the built-in study: the sweep of `studySweep` (written to OUT/study-sweep.json, so `--resume` and
+ * `optlab report` work on the folder as on any sweep), the extras (data, gradient checks, stability), then
+ * the report (OUT/report.html and OUT/figures/).
+ */
+export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
+  const t0 = performance.now();
+  const stage = o.onStage ?? (() => {});
+  const { sweepFile, extrasSeconds } = await prepareStudy(o);
 
   stage('running the sweep');
   const ts = performance.now();

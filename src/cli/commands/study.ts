@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { runStudy } from '../../node/study.js';
+import { prepareStudy, runStudy } from '../../node/study.js';
+import { addSlurmOptions, type ClusterFlags, checkSlurmFlags, runSlurm } from '../cluster-options.js';
 import { formatNumber, textTable } from '../output.js';
 import { positiveInt } from '../parse.js';
 import { createDisplay } from './sweep.js';
 
-interface StudyFlags {
+interface StudyFlags extends ClusterFlags {
   out?: string;
   preset: 'full' | 'seed';
   seeds: number;
@@ -25,7 +26,7 @@ export function defaultStudyOut(now = new Date()): string {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('study')
     .description('run the built-in optimization study (questions 1-12 of the original notebook) and write its report')
     .option('--out <dir>', 'results folder (default: results/study-<timestamp>)')
@@ -44,63 +45,80 @@ export function register(program: Command): void {
     .option('--data <name|file>', 'training data', 'a9a')
     .option('--test-data <name|file>', 'test data for test accuracy', 'a9a.t')
     .option('--no-test-data', 'no test set')
-    .option('--quiet', 'no progress display')
-    .action(async (o: StudyFlags) => {
-      const out = o.out ?? defaultStudyOut();
+    .option('--quiet', 'no progress display');
+  addSlurmOptions(cmd).action(async (o: StudyFlags) => {
+    const out = o.out ?? defaultStudyOut();
+    checkSlurmFlags(o);
+    if (o.slurm) {
+      // the extras and the sweep file here; the runs on the cluster; the merge job writes the study's report
       const display = createDisplay(o.quiet);
-      const ctl = new AbortController();
-      let sigints = 0;
-      const onSigint = () => {
-        sigints++;
-        if (sigints > 1) process.exit(130);
-        display.log('optlab: interrupted: abandoning the runs in flight, keeping the finished ones');
-        ctl.abort();
-      };
-      process.on('SIGINT', onSigint);
-      let result: Awaited<ReturnType<typeof runStudy>>;
-      try {
-        result = await runStudy({
-          out,
-          preset: o.preset,
-          seeds: o.seeds,
-          jobs: o.jobs,
-          resume: o.resume,
-          png: o.png,
-          data: o.data,
-          testData: o.testData === false ? null : o.testData,
-          signal: ctl.signal,
-          onEvent: (e) => display.event(e),
-          onStage: (m) => display.log(`study: ${m}`),
-          onWarning: (m) => display.log(`optlab: warning: ${m}`),
-        });
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-        display.stop();
-      }
-      const r = result.manifest.runs;
-      if (result.status === 'interrupted') {
-        process.stdout.write(
-          `study interrupted: ${r.finished} of ${r.total} runs kept in ${out}\ncontinue with: optlab study --out ${out} --preset ${o.preset} --seeds ${o.seeds} --resume\n`,
-        );
-        process.exitCode = 130;
-        return;
-      }
-      const s = result.seconds;
-      const table = textTable(
-        ['method', 'run', 'problem', 'F - f*', 'passes', 'seconds', 'test acc.'],
-        result.summary.map((x) => [
-          x.method,
-          x.label,
-          x.problem,
-          formatNumber(x.gap),
-          formatNumber(Number(x.passes.toPrecision(4))),
-          formatNumber(Number(x.seconds.toPrecision(3))),
-          x.testAccuracy === undefined ? '' : `${(100 * x.testAccuracy).toFixed(2)}%`,
-        ]),
-      );
-      const figures = result.files.filter((f) => f.endsWith('.svg')).length;
+      const { sweepFile } = await prepareStudy({
+        out,
+        preset: o.preset,
+        seeds: o.seeds,
+        resume: o.resume,
+        data: o.data,
+        testData: o.testData === false ? null : o.testData,
+        onStage: (m) => display.log(`study: ${m}`),
+        onWarning: (m) => display.log(`optlab: warning: ${m}`),
+      });
+      display.stop();
+      return runSlurm(o, sweepFile, out, { reportArgs: o.png ? [] : ['--no-png'], name: `optlab-study-${o.preset}` });
+    }
+    const display = createDisplay(o.quiet);
+    const ctl = new AbortController();
+    let sigints = 0;
+    const onSigint = () => {
+      sigints++;
+      if (sigints > 1) process.exit(130);
+      display.log('optlab: interrupted: abandoning the runs in flight, keeping the finished ones');
+      ctl.abort();
+    };
+    process.on('SIGINT', onSigint);
+    let result: Awaited<ReturnType<typeof runStudy>>;
+    try {
+      result = await runStudy({
+        out,
+        preset: o.preset,
+        seeds: o.seeds,
+        jobs: o.jobs,
+        resume: o.resume,
+        png: o.png,
+        data: o.data,
+        testData: o.testData === false ? null : o.testData,
+        signal: ctl.signal,
+        onEvent: (e) => display.event(e),
+        onStage: (m) => display.log(`study: ${m}`),
+        onWarning: (m) => display.log(`optlab: warning: ${m}`),
+      });
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      display.stop();
+    }
+    const r = result.manifest.runs;
+    if (result.status === 'interrupted') {
       process.stdout.write(
-        `${table}\n\nstudy (${o.preset}) complete in ${s.total.toFixed(1)} s (sweep ${s.sweep.toFixed(1)} s, checks ${s.extras.toFixed(1)} s, report ${s.report.toFixed(1)} s): ${r.finished} runs, ${figures} figures\nreport: ${result.report}\n`,
+        `study interrupted: ${r.finished} of ${r.total} runs kept in ${out}\ncontinue with: optlab study --out ${out} --preset ${o.preset} --seeds ${o.seeds} --resume\n`,
       );
-    });
+      process.exitCode = 130;
+      return;
+    }
+    const s = result.seconds;
+    const table = textTable(
+      ['method', 'run', 'problem', 'F - f*', 'passes', 'seconds', 'test acc.'],
+      result.summary.map((x) => [
+        x.method,
+        x.label,
+        x.problem,
+        formatNumber(x.gap),
+        formatNumber(Number(x.passes.toPrecision(4))),
+        formatNumber(Number(x.seconds.toPrecision(3))),
+        x.testAccuracy === undefined ? '' : `${(100 * x.testAccuracy).toFixed(2)}%`,
+      ]),
+    );
+    const figures = result.files.filter((f) => f.endsWith('.svg')).length;
+    process.stdout.write(
+      `${table}\n\nstudy (${o.preset}) complete in ${s.total.toFixed(1)} s (sweep ${s.sweep.toFixed(1)} s, checks ${s.extras.toFixed(1)} s, report ${s.report.toFixed(1)} s): ${r.finished} runs, ${figures} figures\nreport: ${result.report}\n`,
+    );
+  });
 }
