@@ -89,7 +89,7 @@ export async function runSlurm(
   o: ClusterFlags & { jobs?: number; resume?: boolean },
   file: string,
   out: string,
-  extra: { reportArgs?: string[]; name?: string } = {},
+  extra: { reportArgs?: string[]; reportPartial?: boolean; name?: string } = {},
 ): Promise<void> {
   if (o.shard !== undefined || o.shardCount !== undefined)
     throw new OptlabError('--slurm chooses the shards itself: leave out --shard');

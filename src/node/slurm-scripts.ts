@@ -36,6 +36,8 @@ export interface ScriptOptions {
   sbatch: string[];
   /** Arguments of `optlab report` (e.g. `--no-png`). */
   reportArgs: string[];
+  /** Write the report of a partial sweep too (a sweep's report shows what finished; a study's needs every run). */
+  reportPartial?: boolean;
   /** OPTLAB_DATA, made absolute. */
   dataDir?: string;
 }
@@ -111,10 +113,10 @@ export function mergeScript(o: ScriptOptions): string {
   ]);
   const out = shellQuote(o.out);
   lines.push(
-    '# after every task of the array has ended: merge the shards, then write the report (even of a partial sweep)',
+    `# after every task of the array has ended: merge the shards, then write the report${o.reportPartial === false ? ' (once every run is there)' : ' (of what finished, if runs are missing)'}`,
     `"\${OPTLAB[@]}" merge ${out}`,
     'status=$?',
-    `if [ "$status" -le 1 ]; then "\${OPTLAB[@]}" report ${[out, ...o.reportArgs.map(shellQuote)].join(' ')} || status=$?; fi`,
+    `if [ "$status" -le ${o.reportPartial === false ? 0 : 1} ]; then "\${OPTLAB[@]}" report ${[out, ...o.reportArgs.map(shellQuote)].join(' ')} || status=$?; fi`,
     'exit "$status"',
   );
   return `${lines.join('\n')}\n`;

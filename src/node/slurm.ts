@@ -46,6 +46,8 @@ export interface SlurmOptions {
   dryRun?: boolean;
   /** Arguments of the report the merge job writes. */
   reportArgs?: string[];
+  /** Whether the merge job reports a partial sweep (default true; false for the study). */
+  reportPartial?: boolean;
   /** Job name (default optlab-<sweep file name>). */
   name?: string;
   /** How the nodes start optlab (default: this very installation, see `optlabCommand`). */
@@ -211,6 +213,7 @@ export async function submitSlurm(o: SlurmOptions): Promise<SlurmOutcome> {
     ...(o.parallelism !== undefined ? { parallelism: o.parallelism } : {}),
     sbatch,
     reportArgs: o.reportArgs ?? [],
+    ...(o.reportPartial !== undefined ? { reportPartial: o.reportPartial } : {}),
     ...(dd !== undefined ? { dataDir: dd } : {}),
   };
   const dir = resolve(out, 'slurm');

@@ -75,6 +75,8 @@ describe('SLURM batch scripts', () => {
     assert.match(s, /^exit "\$status"$/m);
     const r = spawnSync('bash', ['-n'], { input: s, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
+    // a study reports only once every run is there
+    assert.match(mergeScript({ ...base, reportPartial: false }), /^if \[ "\$status" -le 0 \]; then/m);
   });
 
   it('runs the merge job script as bash would: exit 1 from merge still writes the report, exit 2 does not', () => {

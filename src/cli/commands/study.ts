@@ -63,7 +63,11 @@ export function register(program: Command): void {
         onWarning: (m) => display.log(`optlab: warning: ${m}`),
       });
       display.stop();
-      return runSlurm(o, sweepFile, out, { reportArgs: o.png ? [] : ['--no-png'], name: `optlab-study-${o.preset}` });
+      return runSlurm(o, sweepFile, out, {
+        reportArgs: o.png ? [] : ['--no-png'],
+        reportPartial: false, // the study's report needs every run (its reference runs fix f*)
+        name: `optlab-study-${o.preset}`,
+      });
     }
     const display = createDisplay(o.quiet);
     const ctl = new AbortController();
