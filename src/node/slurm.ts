@@ -166,7 +166,11 @@ export async function submitSlurm(o: SlurmOptions): Promise<SlurmOutcome> {
   const finished = new Set(runs.filter((r) => present.has(r.file)).map((r) => r.id));
 
   // 2. the shards to run
-  const previous = records.length > 0 ? records[records.length - 1].record.shard.count : undefined;
+  const latest = records.reduce<ShardRecord | undefined>(
+    (a, { record }) => (a === undefined || record.startedAt > a.startedAt ? record : a),
+    undefined,
+  );
+  const previous = latest?.shard.count;
   let count = o.tasks ?? previous ?? Math.min(runs.length, 8);
   if (count > runs.length) {
     o.log(`note: ${count} tasks for ${runs.length} runs; submitting ${runs.length} (one run each)`);
