@@ -78,6 +78,13 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import('./commands/sweep.js'),
   },
   {
+    name: 'merge',
+    description:
+      'merge the finished runs of one sweep from several results folders (shards, SLURM array tasks, other machines); exits 1 while runs are missing',
+    examples: ['optlab merge results/sgd-steps', 'optlab merge node1/results node2/results --out results/merged'],
+    load: () => import('./commands/merge.js'),
+  },
+  {
     name: 'report',
     description:
       'turn a results folder (optlab sweep --out DIR) into figures (SVG, PNG) and a self-contained report.html',

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Dataset } from '../data/dataset.js';
 import { isDatasetName, REGISTRY } from '../data/registry.js';
 import { OptlabError } from '../errors.js';
 import { Objective } from '../objectives/objective.js';
@@ -138,13 +139,24 @@ function dataRef(spec: string): string {
   return isDatasetName(spec) && !existsSync(spec) ? spec : resolve(spec);
 }
 
+/** A study folder ready for its sweep: the sweep file, and what the landscape and the summary need. */
+export interface PreparedStudy {
+  sweepFile: string;
+  extrasSeconds: number;
+  dataset: Dataset;
+  loss: 'sigmoid-lsq' | 'logistic';
+  l2: number;
+  /** Random starts of the landscape (0: none). */
+  starts: number;
+  meta: StudyMeta;
+}
+
 /**
- * Runs the built-in study: the sweep of `studySweep` (written to OUT/study-sweep.json, so `--resume` and
- * `optlab report` work on the folder as on any sweep), the extras (data, gradient checks, stability), then
- * the report (OUT/report.html and OUT/figures/).
+ * Prepares a study folder without running its sweep: reads the data, computes the extras, writes
+ * OUT/study-sweep.json and OUT/study.json. Returns the sweep file (for `runStudy`, or `optlab study --slurm`,
+ * which sends the sweep to a cluster and lets the merge job write the report).
  */
-export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
-  const t0 = performance.now();
+export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
   const stage = o.onStage ?? (() => {});
   const preset = o.preset;
   const seeds = o.seeds ?? 3;
@@ -211,6 +223,20 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   writeFileAtomic(sweepFile, text);
   const meta: StudyMeta = { preset, seeds, data, testData: testData ?? null, extras, testMajority };
   writeFileAtomic(join(o.out, STUDY_FILE), `${toJson(meta)}\n`);
+  return { sweepFile, extrasSeconds, dataset: ds, loss, l2, starts, meta };
+}
+
+/**
+ * Runs the built-in study: the sweep of `studySweep` (written to OUT/study-sweep.json, so `--resume` and
+ * `optlab report` work on the folder as on any sweep), the extras (data, gradient checks, stability), then
+ * the report (OUT/report.html and OUT/figures/).
+ */
+export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
+  const t0 = performance.now();
+  const stage = o.onStage ?? (() => {});
+  const { sweepFile, extrasSeconds, dataset: ds, loss, l2, starts, meta } = await prepareStudy(o);
+  const { preset, seeds, extras, testMajority } = meta;
+  const full = preset === 'full';
 
   stage('running the sweep');
   const ts = performance.now();
@@ -258,7 +284,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
     extras,
     seeds,
     landscape: meta.landscape ?? null,
-    testMajority,
+    testMajority: testMajority ?? null,
   });
   const summary: StudySummaryRow[] = facts.cost.map((c) => ({
     method: c.name,

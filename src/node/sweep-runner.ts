@@ -13,6 +13,11 @@
  *
  * Runs are deterministic (seeded, same code on every thread), so results do not depend on `jobs` except for
  * the `seconds` fields.
+ *
+ * With `shard` (K of N), only shard K's runs run (src/node/shard-run.ts), in a results folder that other
+ * shards share: its finished runs are skipped with `resume`, it writes DIR/shards/<name>.json in place of
+ * manifest.json, runs.jsonl and trace.jsonl (built by `optlab merge`), and it leaves other writers'
+ * temporary files alone.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -31,12 +36,14 @@ import { executeRun, type RunData, type RunProgress, runRowWithoutX, traceRows }
 import { type DatasetRef, expandSweep, type RunSpec } from '../sweep/expand.js';
 import type { Manifest, RunFile, RunRow } from '../sweep/results.js';
 import { readSweep, type SweepSpec } from '../sweep/schema.js';
+import type { Shard } from '../sweep/shard.js';
 import { VERSION } from '../version.js';
 import { writeFileAtomic } from './atomic.js';
 import { OutputError, writing } from './fs-errors.js';
 import { loadDataset, loadTestSet } from './load.js';
 import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
 import { checkResumeDatasets } from './resume-check.js';
+import { ShardSession } from './shard-run.js';
 
 /** What a worker thread receives once. */
 export interface WorkerData {
@@ -81,6 +88,8 @@ export interface SweepOptions {
   env?: NodeJS.ProcessEnv;
   /** Milliseconds of work between checks for an abort (default 50). */
   sliceMs?: number;
+  /** Run only this shard, in a results folder shared with the other shards (see the module comment). */
+  shard?: Shard;
 }
 
 export interface SweepOutcome {
@@ -89,6 +98,8 @@ export interface SweepOutcome {
   spec: SweepSpec;
   /** Runs that threw (they have no file; `--resume` tries them again). */
   failures: Array<{ id: string; message: string }>;
+  /** With `shard`: the shard's record file (the manifest's counts are the shard's). */
+  shardRecord?: string;
 }
 
 /** `out/runs.jsonl` etc. */
@@ -125,11 +136,22 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   if (!Number.isInteger(jobs) || jobs < 1) throw new OptlabError(`--jobs must be a positive integer, got ${jobs}`);
 
   checkOutputFolder(o.out, { resume: o.resume, force: o.force, kind: 'sweep' });
-  const finished = findFinished(o, runs, sweepJson, warn);
-  const resumed = finished.size;
-  const pending = runs.filter((r) => !finished.has(r.id));
-
+  const inFolder = findFinished(o, runs, sweepJson, warn);
   const datasets = await loadData(runs, o, warn);
+  const shard = o.shard
+    ? new ShardSession(o.out, o.shard, runs, datasets, inFolder, {
+        sweepSha256,
+        datasets: datasetList(datasets),
+        jobs,
+        resume: o.resume === true,
+        env: o.env,
+      })
+    : null;
+  const mine = shard ? shard.runs : runs;
+  const finished = shard ? shard.finished : inFolder;
+  const resumed = finished.size;
+  const pending = mine.filter((r) => !finished.has(r.id));
+
   preflight(pending, datasets, o.file, resolveLimits({}, o.env ?? process.env).maxDenseBytes);
   if (o.resume) checkResumeDatasets(paths.manifest, datasetList(datasets), o.out);
   if (o.signal?.aborted) throw new OptlabError('interrupted before the first run', 130);
@@ -145,18 +167,19 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
     datasets: datasetList(datasets),
     startedAt,
     endedAt: status === 'running' ? null : new Date().toISOString(),
-    runs: { total: runs.length, finished: finished.size, failed, resumed },
+    runs: { total: mine.length, finished: finished.size, failed, resumed },
     jobs,
     status,
   });
   claimOutputFolder(o.out, 'sweep');
   writing(paths.runs, () => mkdirSync(paths.runs, { recursive: true }));
   writeFileAtomic(paths.sweep, sweepJson);
-  writeFileAtomic(paths.manifest, `${toJson(manifest('running', 0))}\n`);
+  if (shard) shard.begin();
+  else writeFileAtomic(paths.manifest, `${toJson(manifest('running', 0))}\n`);
 
   // run
   const lanes = Math.max(1, Math.min(jobs, pending.length));
-  emit({ type: 'begin', total: runs.length, resumed, pending: pending.length, lanes, out: o.out });
+  emit({ type: 'begin', total: mine.length, resumed, pending: pending.length, lanes, out: o.out });
   const sliceMs = o.sliceMs ?? 50;
   const shared = lanes > 1 ? shareAll(datasets) : [];
   const executors: Lane[] =
@@ -184,7 +207,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
         }
         writeFileAtomic(join(paths.runs, spec.file), `${toJson(file, 0)}\n`);
         finished.add(spec.id);
-        emit({ type: 'done', run: spec, row: file.run, done: finished.size, total: runs.length });
+        shard?.ran(spec.id);
+        emit({ type: 'done', run: spec, row: file.run, done: finished.size, total: mine.length });
       } catch (e) {
         if (e instanceof OutputError) {
           // the disk is full or gone: no other run starts, no worker is respawned
@@ -193,7 +217,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
         }
         if (e instanceof RunFailure || e instanceof OptlabError) {
           failures.push({ id: spec.id, message: e.message });
-          emit({ type: 'failed', run: spec, message: e.message, done: finished.size, total: runs.length });
+          emit({ type: 'failed', run: spec, message: e.message, done: finished.size, total: mine.length });
         } else throw e;
       }
     }
@@ -203,6 +227,12 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     await Promise.all(executors.map((ex) => ex.close()));
+  }
+
+  if (shard) {
+    const status = aborted && finished.size + failures.length < mine.length ? 'interrupted' : 'complete';
+    shard.end(status, failures);
+    return { status, manifest: manifest(status, failures.length), spec, failures, shardRecord: shard.path };
   }
 
   // consolidate, in sweep order, from the files on disk (resumed and new alike)
@@ -232,7 +262,7 @@ function findFinished(o: SweepOptions, runs: RunSpec[], sweepJson: string, warn:
   const finished = new Set<string>();
   const holdsResults = existsSync(paths.sweep) || existsSync(paths.manifest) || existsSync(paths.runs);
   if (!holdsResults) return finished;
-  if (!o.resume) {
+  if (!o.resume && o.shard === undefined) {
     throw new OptlabError(
       `${o.out} already holds sweep results; pass --resume to finish that sweep, or choose another --out`,
     );
@@ -247,7 +277,8 @@ function findFinished(o: SweepOptions, runs: RunSpec[], sweepJson: string, warn:
   for (const name of readdirSync(paths.runs)) {
     const path = join(paths.runs, name);
     if (/\.json\.tmp-\d+-[0-9a-f]+$/.test(name)) {
-      rmSync(path, { force: true }); // left by a killed writer; never a finished run
+      // left by a killed writer, never a finished run; a shard leaves it (it may be another shard's, in flight)
+      if (o.shard === undefined) rmSync(path, { force: true });
       continue;
     }
     if (!name.endsWith('.json')) continue;

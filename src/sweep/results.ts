@@ -12,6 +12,10 @@ import type { TracePoint } from '../run/result.js';
  *                       filesystem-safe form of the id
  *   DIR/runs.jsonl      every `RunRow` (without `x`), one per line, in sweep order (written at the end)
  *   DIR/trace.jsonl     every `TraceRow`, one per line, in sweep order (written at the end)
+ *   DIR/shards/<name>.json one `ShardRecord` per shard process (`optlab sweep --shard K/N`, a SLURM array task,
+ *                       a Kubernetes pod), written atomically when it starts and ends; shards write no
+ *                       manifest.json, runs.jsonl or trace.jsonl: `optlab merge DIR` builds those
+ *   DIR/slurm/…         with `--slurm`: the batch scripts, the submissions, the tasks' logs
  *   DIR/figures/…       written by `optlab report` (each figure as .svg and .png)
  *   DIR/report.html     written by `optlab report`
  *
@@ -79,8 +83,42 @@ export interface Manifest {
   endedAt: string | null;
   runs: { total: number; finished: number; failed: number; resumed: number };
   jobs: number;
-  /** 'complete', or 'interrupted' when Ctrl-C stopped the sweep. */
-  status: 'complete' | 'interrupted' | 'running';
+  /**
+   * 'complete', or 'interrupted' when Ctrl-C stopped the sweep; after `optlab merge`, 'incomplete' while runs
+   * are missing.
+   */
+  status: 'complete' | 'interrupted' | 'running' | 'incomplete';
+  /** Written by `optlab merge`: the folders merged, the runs still missing, and every shard process's record. */
+  merged?: { from: string[]; at: string; missing: string[] };
+  shards?: ShardRecord[];
+}
+
+/** Where a shard process ran: host, process, and the scheduler's ids. */
+export interface ShardHost {
+  host: string;
+  pid: number;
+  /** Set in a SLURM job: SLURM_JOB_ID, SLURM_ARRAY_JOB_ID, SLURM_ARRAY_TASK_ID, SLURMD_NODENAME, SLURM_CLUSTER_NAME. */
+  slurm?: { jobId: string; arrayJobId?: string; arrayTaskId?: string; node?: string; cluster?: string };
+  /** Set in a Kubernetes Indexed Job pod: JOB_COMPLETION_INDEX and the pod's host name. */
+  kubernetes?: { completionIndex: string; pod?: string };
+}
+
+/** What `DIR/shards/<name>.json` holds: one shard process's account of its part of the sweep. */
+export interface ShardRecord extends ShardHost {
+  shard: { index: number; count: number; source: string };
+  optlab: string;
+  node: string;
+  cpu: { model: string; cores: number };
+  sweepSha256: string;
+  datasets: Manifest['datasets'];
+  startedAt: string;
+  endedAt: string | null;
+  status: 'running' | 'complete' | 'interrupted';
+  jobs: number;
+  /** Expected cost of this shard and of the mean shard (src/sweep/cost.ts units). */
+  cost: { shard: number; mean: number };
+  /** The shard's run ids (sorted), those found finished when it started, those it ran, and those that failed. */
+  runs: { assigned: string[]; resumed: string[]; ran: string[]; failed: Array<{ id: string; message: string }> };
 }
 
 /** What `DIR/runs/<file>.json` holds. */

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { runStudy } from '../../node/api.js';
+import { addSlurmOptions, type ClusterFlags, checkSlurmFlags, runSlurm } from '../cluster-options.js';
 import { formatNumber, textTable } from '../output.js';
 import { nonNegative, nonNegativeInt, positiveInt } from '../parse.js';
 import { createDisplay } from '../progress.js';
 
-interface StudyFlags {
+interface StudyFlags extends ClusterFlags {
   out?: string;
   preset: 'full' | 'seed';
   seeds: number;
@@ -30,9 +31,8 @@ export function defaultStudyOut(now = new Date()): string {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('study')
-
     .option('--out <dir>', 'results folder (default: results/study-<timestamp>)')
     .addOption(
       new Option(
@@ -64,68 +64,92 @@ export function register(program: Command): void {
     )
     .option('--l2 <M>', 'L2 weight: adds (M/2)*||x||^2', nonNegative, 0)
     .option('--landscape-starts <k>', 'random starts of the landscape section (0: no landscape)', nonNegativeInt, 5)
-    .option('--quiet', 'no progress display')
-    .action(async (o: StudyFlags) => {
-      const out = o.out ?? defaultStudyOut();
+    .option('--quiet', 'no progress display');
+  addSlurmOptions(cmd).action(async (o: StudyFlags) => {
+    const out = o.out ?? defaultStudyOut();
+    checkSlurmFlags(o);
+    const setting = {
+      out,
+      preset: o.preset,
+      seeds: o.seeds,
+      resume: o.resume,
+      force: o.force,
+      data: o.data,
+      testData: o.testData === false ? null : o.testData,
+      loss: o.objective,
+      ...(o.labels ? { labels: o.labels } : {}),
+      l2: o.l2,
+      landscapeStarts: o.landscapeStarts,
+    };
+    if (o.slurm) {
+      // the extras and the sweep file here; the runs on the cluster; the merge job writes the study's report
+      const { prepareStudy } = await import('../../node/study.js');
       const display = createDisplay(o.quiet);
-      const ctl = new AbortController();
-      let sigints = 0;
-      const onSigint = () => {
-        sigints++;
-        if (sigints > 1) process.exit(130);
-        display.log('optlab: interrupted: abandoning the runs in flight, keeping the finished ones');
-        ctl.abort();
-      };
-      process.on('SIGINT', onSigint);
-      let result: Awaited<ReturnType<typeof runStudy>>;
+      let sweepFile: string;
       try {
-        result = await runStudy({
-          out,
-          preset: o.preset,
-          seeds: o.seeds,
-          jobs: o.jobs,
-          resume: o.resume,
-          force: o.force,
-          png: o.png,
-          data: o.data,
-          testData: o.testData === false ? null : o.testData,
-          loss: o.objective,
-          ...(o.labels ? { labels: o.labels } : {}),
-          l2: o.l2,
-          landscapeStarts: o.landscapeStarts,
-          signal: ctl.signal,
-          onEvent: (e) => display.event(e),
+        ({ sweepFile } = await prepareStudy({
+          ...setting,
           onStage: (m) => display.stage(m),
           onWarning: (m) => display.log(`optlab: warning: ${m}`),
-        });
+        }));
       } finally {
-        process.removeListener('SIGINT', onSigint);
         display.stop();
       }
-      const r = result.manifest.runs;
-      if (result.status === 'interrupted') {
-        process.stdout.write(
-          `study interrupted: ${r.finished} of ${r.total} runs kept in ${out}\ncontinue with: optlab study --out ${out} --preset ${o.preset} --seeds ${o.seeds} --resume\n`,
-        );
-        process.exitCode = 130;
-        return;
-      }
-      const s = result.seconds;
-      const table = textTable(
-        ['method', 'run', 'problem', 'F - f*', 'passes', 'seconds', 'test acc.'],
-        result.summary.map((x) => [
-          x.method,
-          x.label,
-          x.problem,
-          formatNumber(x.gap),
-          formatNumber(Number(x.passes.toPrecision(4))),
-          formatNumber(Number(x.seconds.toPrecision(3))),
-          x.testAccuracy === undefined ? '' : `${(100 * x.testAccuracy).toFixed(2)}%`,
-        ]),
-      );
-      const figures = result.files.filter((f) => f.endsWith('.svg')).length;
+      return runSlurm(o, sweepFile, out, {
+        reportArgs: o.png ? [] : ['--no-png'],
+        reportPartial: false, // the study's report needs every run (its reference runs fix f*)
+        name: `optlab-study-${o.preset}`,
+      });
+    }
+    const display = createDisplay(o.quiet);
+    const ctl = new AbortController();
+    let sigints = 0;
+    const onSigint = () => {
+      sigints++;
+      if (sigints > 1) process.exit(130);
+      display.log('optlab: interrupted: abandoning the runs in flight, keeping the finished ones');
+      ctl.abort();
+    };
+    process.on('SIGINT', onSigint);
+    let result: Awaited<ReturnType<typeof runStudy>>;
+    try {
+      result = await runStudy({
+        ...setting,
+        jobs: o.jobs,
+        png: o.png,
+        signal: ctl.signal,
+        onEvent: (e) => display.event(e),
+        onStage: (m) => display.stage(m),
+        onWarning: (m) => display.log(`optlab: warning: ${m}`),
+      });
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      display.stop();
+    }
+    const r = result.manifest.runs;
+    if (result.status === 'interrupted') {
       process.stdout.write(
-        `${table}\n\nstudy (${o.preset}) complete in ${s.total.toFixed(1)} s (sweep ${s.sweep.toFixed(1)} s, checks ${s.extras.toFixed(1)} s, landscape ${s.landscape.toFixed(1)} s, report ${s.report.toFixed(1)} s): ${r.finished} runs, ${figures} figures\nreport: ${result.report}\n`,
+        `study interrupted: ${r.finished} of ${r.total} runs kept in ${out}\ncontinue with: optlab study --out ${out} --preset ${o.preset} --seeds ${o.seeds} --resume\n`,
       );
-    });
+      process.exitCode = 130;
+      return;
+    }
+    const s = result.seconds;
+    const table = textTable(
+      ['method', 'run', 'problem', 'F - f*', 'passes', 'seconds', 'test acc.'],
+      result.summary.map((x) => [
+        x.method,
+        x.label,
+        x.problem,
+        formatNumber(x.gap),
+        formatNumber(Number(x.passes.toPrecision(4))),
+        formatNumber(Number(x.seconds.toPrecision(3))),
+        x.testAccuracy === undefined ? '' : `${(100 * x.testAccuracy).toFixed(2)}%`,
+      ]),
+    );
+    const figures = result.files.filter((f) => f.endsWith('.svg')).length;
+    process.stdout.write(
+      `${table}\n\nstudy (${o.preset}) complete in ${s.total.toFixed(1)} s (sweep ${s.sweep.toFixed(1)} s, checks ${s.extras.toFixed(1)} s, landscape ${s.landscape.toFixed(1)} s, report ${s.report.toFixed(1)} s): ${r.finished} runs, ${figures} figures\nreport: ${result.report}\n`,
+    );
+  });
 }
