@@ -35,6 +35,8 @@ export interface Table {
   caption?: string;
   headers: string[];
   rows: Cell[][];
+  /** Columns shown while the table is collapsed (default: `keyColumns` of `./html.ts`). */
+  keep?: number[];
 }
 
 /** One section: trusted HTML text, then tables and figures. */

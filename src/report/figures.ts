@@ -18,6 +18,7 @@ import type { TraceRow } from '../sweep/results.js';
 import { gapFloor, type SeedBand, seedBands, thinIndices, type XField, type YField } from './aggregate.js';
 import { LOG_AXIS } from './charts/axes.js';
 import { lineChartSpec } from './charts/lines.js';
+import type { ChartControl } from './html.js';
 
 /** One figure of a report. */
 export interface Figure {
@@ -29,6 +30,10 @@ export interface Figure {
   spec: TopLevelSpec;
   /** Browser renderer in the HTML report: 'svg' (default) or 'canvas' (faster for many marks). */
   renderer?: 'svg' | 'canvas';
+  /** Controls of the interactive page, each bound to a signal of the spec (see `./charts/convergence.ts`). */
+  controls?: ChartControl[];
+  /** A click on a legend entry hides or shows its series (the spec has the array signal `hidden`). */
+  legendToggles?: boolean;
 }
 
 const ID_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;

@@ -183,7 +183,7 @@ describe('readResults', () => {
     writeFileSync(join(bad, 'trace.jsonl'), '{"id": "a"}\n');
     await assert.rejects(
       readResults(bad),
-      (e: unknown) => e instanceof InputError && e.line === 1 && /field "label" is missing/.test(e.message),
+      (e: unknown) => e instanceof InputError && e.line === 1 && /field "label": .*expected string/.test(e.message),
     );
 
     const broken = resultsFolder('bad-runfile');
@@ -198,7 +198,8 @@ describe('readResults', () => {
     writeFileSync(file, JSON.stringify({ run: { ...runFile(METHODS[0], 1).run, result: undefined }, trace: [] }));
     await assert.rejects(
       readResults(broken),
-      (e: unknown) => e instanceof InputError && e.file === file && /field "result" is missing/.test(e.message),
+      (e: unknown) =>
+        e instanceof InputError && e.file === file && /field "run\.result": .*expected object/.test(e.message),
     );
   });
 });
