@@ -262,7 +262,8 @@ ${TOOLTIP_CSS}`;
  *   - a figure's selects and checkboxes (`[data-signal]`) set that signal of its view;
  *   - the page-wide controls (`.page-controls [data-signal]`) set the same signal in every figure that offers
  *     the value, and the figure's own control follows;
- *   - with `data-legend-toggles`, a click on a legend entry adds or removes its value in the signal `hidden`;
+ *   - with `data-legend-toggles`, a click on a legend entry adds or removes its value in the signal `hidden`
+ *     (the last visible series cannot be hidden);
  *   - download buttons: SVG and PNG of the view as shown, CSV of a figure's data or of a table's rows.
  * A rendered container gets `data-rendered="1"`; a failure is shown in the container and logged.
  */
@@ -347,6 +348,8 @@ const BOOT = `(function(){
       var view=views[chart];var hidden=(view.signal('hidden')||[]).slice();
       var i=hidden.indexOf(item.datum.value);
       if(i<0)hidden.push(item.datum.value);else hidden.splice(i,1);
+      var domain=view.scale('color')?view.scale('color').domain():[];
+      if(domain.length&&domain.every(function(v){return hidden.indexOf(v)>=0;}))return;
       view.signal('hidden',hidden).runAsync();
     };
   }

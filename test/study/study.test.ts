@@ -8,6 +8,7 @@ import type { Manifest, RunRow } from '../../src/sweep/results.js';
 import { openReport, skipWithoutBrowser } from '../helpers/browser.js';
 import { optlab } from '../helpers/cli.js';
 import { dataDir, findDataFile } from '../helpers/data.js';
+import { checkInteractiveReport } from '../helpers/report-page.js';
 
 const root = mkdtempSync(join(tmpdir(), 'optlab-study-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -101,6 +102,12 @@ describe('optlab study --preset full on a9a', { skip: skipData, timeout: 600_000
     // the conclusions table: a header and one row per conclusion, each with a verdict
     assert.ok(page.table.length >= 9, `${page.table.length} rows`);
     for (const row of page.table.slice(1)) assert.match(row[2], /^(confirmed|contradicted|refined)$/);
+  });
+
+  it('report.html is interactive: x switch, legend toggle, table CSV, no sideways scroll, marks with extent', {
+    skip: skipWithoutBrowser,
+  }, async () => {
+    await checkInteractiveReport(join(out, 'report.html'));
   });
 
   it('optlab report rebuilds the study report from the folder', () => {
