@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import * as benchCmd from './commands/bench.js';
 import * as datasets from './commands/datasets.js';
 import * as evalCmd from './commands/eval.js';
+import * as exportCmd from './commands/export.js';
 import * as fetchCmd from './commands/fetch.js';
 import * as gradcheckCmd from './commands/gradcheck.js';
 import * as inspect from './commands/inspect.js';
@@ -27,6 +28,7 @@ const COMMANDS: Array<{ register(program: Command): void }> = [
   runCmd,
   sweepCmd,
   reportCmd,
+  exportCmd,
   studyCmd,
   benchCmd,
   serveCmd,

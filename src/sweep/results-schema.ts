@@ -134,3 +134,29 @@ export function firstIssue(error: z.ZodError): string {
   const path = issue.path.map(String).join('.');
   return path === '' ? issue.message : `field "${path}": ${issue.message}`;
 }
+
+/** The published JSON Schema files (draft 2020-12), generated from the schemas above: file name → schema. */
+export function rowJsonSchemas(): Record<string, object> {
+  const doc = (schema: z.ZodType, title: string, description: string) => ({
+    ...z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }),
+    title,
+    description,
+  });
+  return {
+    'runs.schema.json': doc(
+      RunRowSchema,
+      'optlab run row',
+      'One line of runs.jsonl in an optlab results folder: one finished run (null stands for a non-finite number).',
+    ),
+    'trace.schema.json': doc(
+      TraceRowSchema,
+      'optlab trace row',
+      'One line of trace.jsonl in an optlab results folder: one trace point of one run (null stands for a non-finite number).',
+    ),
+    'manifest.schema.json': doc(
+      ManifestSchema,
+      'optlab manifest',
+      'manifest.json of an optlab results folder: versions, machine, datasets, times and status of a sweep.',
+    ),
+  };
+}
