@@ -8,6 +8,7 @@ import * as evalCmd from './commands/eval.js';
 import * as exportCmd from './commands/export.js';
 import * as fetchCmd from './commands/fetch.js';
 import * as gradcheckCmd from './commands/gradcheck.js';
+import * as importCmd from './commands/import.js';
 import * as inspect from './commands/inspect.js';
 import * as methodsCmd from './commands/methods.js';
 import * as reportCmd from './commands/report.js';
@@ -29,6 +30,7 @@ const COMMANDS: Array<{ register(program: Command): void }> = [
   sweepCmd,
   reportCmd,
   exportCmd,
+  importCmd,
   studyCmd,
   benchCmd,
   serveCmd,

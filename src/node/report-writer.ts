@@ -246,6 +246,38 @@ function byLabelSeed(a: RunRow, b: RunRow): number {
   );
 }
 
+/** A validated run file: its run (nulls back to NaN) and its trace rows. */
+function readRunFile(file: string): { run: RunRow; rows: TraceRow[] } {
+  const f = parseWith(
+    RunFileSchema,
+    parseJson(readFileSync(file, 'utf8'), file),
+    file,
+    1,
+    'run file ({ "run": {...}, "trace": [...] })',
+  );
+  const run = checkRun(f.run, file, 1);
+  const trace = f.trace.map((p) => ({ ...p, value: nan(p.value), gradNorm: nan(p.gradNorm), seconds: nan(p.seconds) }));
+  return { run, rows: traceRowsOf(run, trace) };
+}
+
+/** The folder where `optlab import` keeps the runs of other tools. */
+export const EXTERNAL_DIR = 'external';
+
+/** Appends the runs of DIR/external/*.json (see `src/sweep/external.ts`), sorted by file name. */
+function addExternal(dir: string, runs: RunRow[], traces: TraceRow[]): void {
+  const ext = join(dir, EXTERNAL_DIR);
+  if (!existsSync(ext)) return;
+  for (const name of readdirSync(ext)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const { run, rows } = readRunFile(join(ext, name));
+    if (runs.some((r) => r.id === run.id)) continue;
+    runs.push(run);
+    const known = run.external?.passesKnown !== false;
+    for (const t of rows) traces.push(known ? t : { ...t, passes: Number.NaN });
+  }
+}
+
 /** Reads a results folder (see the module comment); clear errors for a missing, empty or corrupt folder. */
 export async function readResults(dir: string): Promise<Results> {
   if (!existsSync(dir)) throw new OptlabError(`cannot read results folder ${dir}: no such folder`);
@@ -276,6 +308,7 @@ export async function readResults(dir: string): Promise<Results> {
     if (runs.length >= runFiles.length && runs.length > 0) {
       const traces: TraceRow[] = [];
       await readJsonl(traceJsonl, (v, line) => traces.push(checkTraceRow(v, traceJsonl, line)));
+      addExternal(dir, runs, traces);
       return { runs, traces, ...opt, source: 'jsonl' };
     }
   }
@@ -290,19 +323,12 @@ export async function readResults(dir: string): Promise<Results> {
   const byRun = new Map<string, TraceRow[]>();
   for (const name of runFiles) {
     const file = join(runsDir, name);
-    const v = parseJson(readFileSync(file, 'utf8'), file);
-    const f = parseWith(RunFileSchema, v, file, 1, 'run file ({ "run": {...}, "trace": [...] })');
-    const run = checkRun(f.run, file, 1);
-    const trace = f.trace.map((p) => ({
-      ...p,
-      value: nan(p.value),
-      gradNorm: nan(p.gradNorm),
-      seconds: nan(p.seconds),
-    }));
+    const { run, rows } = readRunFile(file);
     runs.push(run);
-    byRun.set(run.id, traceRowsOf(run, trace));
+    byRun.set(run.id, rows);
   }
   runs.sort(byLabelSeed);
   for (const r of runs) for (const t of byRun.get(r.id) ?? []) traces.push(t);
+  addExternal(dir, runs, traces);
   return { runs, traces, ...opt, source: 'runs' };
 }

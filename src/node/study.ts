@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isDatasetName } from '../data/registry.js';
 import { OptlabError } from '../errors.js';
+import { withReference } from '../report/reference.js';
 import { toJson } from '../run/json.js';
 import { StudyData } from '../study/data.js';
 import { type StudyExtras, studyExtras } from '../study/extras.js';
@@ -10,6 +11,7 @@ import { buildStudyReport, representatives } from '../study/sections.js';
 import type { Manifest } from '../sweep/results.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadDataset } from './load.js';
+import { addScipyReference, type ReferenceTool } from './reference.js';
 import { readResults, writeReport } from './report-writer.js';
 import { runSweep, type SweepEvent } from './sweep-runner.js';
 
@@ -25,6 +27,8 @@ export interface StudyOptions {
   testData?: string | null;
   /** Write PNG copies of the figures (default true). */
   png?: boolean;
+  /** Run a reference implementation on the smooth problem and show it in the report (see `./reference.ts`). */
+  reference?: ReferenceTool;
   signal?: AbortSignal;
   onEvent?: (e: SweepEvent) => void;
   onStage?: (message: string) => void;
@@ -96,6 +100,7 @@ export async function writeStudyReport(
     { preset: meta.preset, data, extras: meta.extras, seeds: meta.seeds },
     results.manifest,
   );
+  withReference(report, results.runs, results.traces);
   const figures = report.sections.reduce((n, x) => n + x.figures.length, 0);
   const files = await writeReport(report, dir, opts);
   return { files, data, figures };
@@ -176,6 +181,14 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
     return { status: 'interrupted', out: o.out, files: [], manifest: outcome.manifest, summary: [], seconds };
   }
 
+  if (o.reference === 'scipy')
+    await addScipyReference({
+      out: o.out,
+      dataFile: loaded.path,
+      onStage: stage,
+      ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+      ...(full ? {} : { skip: 'the seed preset is not the problem scipy_runs.py solves' }),
+    });
   stage('writing the report');
   const tr = performance.now();
   const { files, data: studyData } = await writeStudyReport(o.out, { png: o.png ?? true });

@@ -31,6 +31,7 @@ import {
 } from './aggregate.js';
 import { convergenceFigure, type Figure, slugId } from './figures.js';
 import { type Cell, escapeHtml } from './html.js';
+import { referenceSection } from './reference.js';
 
 /** A table of a report (cells are escaped when rendered). */
 export interface Table {
@@ -515,6 +516,8 @@ export function buildSweepReport(
   const slugs = problemSlugs(probs);
   const compared = comparisonSection(runs, traces, probs, taken, opts.maxPoints);
   if (compared) sections.push(compared);
+  const reference = referenceSection(runs, traces, taken);
+  if (reference) sections.push(reference);
   for (const [name, list] of groupRuns(runs, grouped ? 'group' : 'method')) {
     const id = slugId(`${grouped ? 'group' : 'method'}-${name}`, taken);
     const figures: Figure[] = [];

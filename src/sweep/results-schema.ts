@@ -35,7 +35,11 @@ export const RunRowSchema = z.object({
   id: name.describe('unique within the sweep: label@dataset#seed'),
   label: name.describe('stable parametrized name with sorted keys, e.g. `sgd[batch=16,step=2.5]`'),
   group: name.optional().describe('the group the sweep file gave the method entry'),
-  method: name.describe('an optlab method name'),
+  method: name.describe('an optlab method name, or the name given to `optlab import` for an external run'),
+  external: z
+    .object({ tool: name, source: text, passesKnown: z.boolean() })
+    .optional()
+    .describe('set on runs added by `optlab import`: the tool, the source file, whether passes are known'),
   given: params.default({}).describe('the values given for this run in the sweep file'),
   params: params.default({}).describe('the complete, resolved method parameters'),
   objective: z.object({

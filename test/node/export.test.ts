@@ -4,11 +4,13 @@
  * row of runs.jsonl, trace.jsonl and manifest.json valid against schema/*.schema.json.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { scipyMissing } from '../../src/node/reference.js';
 import { runSweep } from '../../src/node/sweep-runner.js';
 import { Rng } from '../../src/run/rng.js';
 import { flatRuns, flatTraces, tableCsv } from '../../src/sweep/flat.js';
@@ -207,5 +209,109 @@ describe('optlab export', () => {
     const r = optlab(['export', join(root, 'nothing-here'), '--format', 'parquet']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^optlab: cannot read results folder .*: no such folder\n$/);
+  });
+});
+
+describe('optlab import (external runs)', () => {
+  const scipyLike = [
+    'iteration,value,grad_norm,seconds,nfev',
+    '0,0.7,0.5,0,0',
+    '1,0.6,0.2,0.01,2',
+    '2,0.55,0.05,0.02,3',
+    '3,0.5,0.001,0.03,5',
+  ].join('\n');
+
+  it('adds a CSV run on the chosen problem, marked external in the figures and tables, kept by export', async () => {
+    const file = join(root, 'scipy-lbfgsb.csv');
+    writeFileSync(file, `${scipyLike}\n`);
+    const none = optlab(['import', out, file, '--method', 'scipy-lbfgsb']);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /holds 2 problems: choose one with --lambda/);
+    const r = optlab(['import', out, file, '--method', 'scipy-lbfgsb', '--lambda', '0', '--tool', 'scipy 1.x']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^scipy-lbfgsb \(external\): 4 points, final F = 0\.5, on train\.svm/);
+    const again = optlab(['import', out, file, '--method', 'scipy-lbfgsb', '--lambda', '0']);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /already holds a run scipy-lbfgsb \(external\)@/);
+
+    const { readResults } = await import('../../src/node/report-writer.js');
+    const { buildSweepReport } = await import('../../src/report/build.js');
+    const res = await readResults(out);
+    const ext = res.runs.find((x) => x.external !== undefined)!;
+    assert.equal(ext.label, 'scipy-lbfgsb (external)');
+    assert.deepEqual(ext.external, { tool: 'scipy 1.x', source: 'scipy-lbfgsb.csv', passesKnown: true });
+    assert.equal(ext.objective.lambda, 0);
+    assert.equal(ext.result.counts.passes, 5, 'nfev = 5 full evaluations');
+    const rows = res.traces.filter((t) => t.id === ext.id);
+    assert.deepEqual(
+      rows.map((t) => [t.iter, t.value, t.passes]),
+      [
+        [0, 0.7, 0],
+        [1, 0.6, 2],
+        [2, 0.55, 3],
+        [3, 0.5, 5],
+      ],
+    );
+    const report = buildSweepReport(res.runs, res.traces, res.manifest);
+    const ref = report.sections.find((s) => s.id === 'reference-runs')!;
+    assert.ok(ref, report.sections.map((s) => s.id).join(', '));
+    const table = ref.tables[0];
+    const lbfgsRow = table.rows.find((x) => String(x[5]).endsWith('(counterpart)'))!;
+    assert.match(String(lbfgsRow[5]), /^lbfgs\[memory=3\] \(counterpart\)$/);
+    const optlabF = res.runs.find((x) => x.label === 'lbfgs[memory=3]')!.result.value;
+    assert.equal(lbfgsRow[8], String(Number((0.5 - optlabF).toPrecision(3))));
+    const labels = new Set(
+      ref.figures[0].spec.data &&
+        (ref.figures[0].spec as { data: { values: Array<{ label: string }> } }).data.values.map((v) => v.label),
+    );
+    assert.ok(labels.has('scipy-lbfgsb (external)') && labels.has('lbfgs[memory=3]'), [...labels].join(', '));
+    // In the comparison of methods and the all-runs table too.
+    const all = report.sections.find((s) => s.id === 'all-runs')!.tables[0];
+    assert.ok(all.rows.some((x) => String(x[0]).startsWith('scipy-lbfgsb (external)@')));
+    const exp = optlab(['export', out, '--format', 'csv', '--out', join(root, 'with-ext', 'r.csv')]);
+    assert.equal(exp.code, 0, exp.stderr);
+    assert.match(readFileSync(join(root, 'with-ext', 'r.csv'), 'utf8'), /\nscipy-lbfgsb \(external\)@train\.svm#0,/);
+  });
+
+  it('JSON Lines input; bad input names the file and line', async () => {
+    const { parseExternalTrace } = await import('../../src/sweep/external.js');
+    const pts = parseExternalTrace(
+      '{"iter": 0, "fun": 1, "passes": 0}\n{"iter": 1, "fun": null, "passes": 1.5}\n',
+      'x.jsonl',
+    );
+    assert.deepEqual(
+      pts.map((p) => [p.iter, p.value, p.passes]),
+      [
+        [0, 1, 0],
+        [1, null, 1.5],
+      ],
+    );
+    assert.throws(() => parseExternalTrace('iter,value\n0,1\n0,2\n', 'a.csv'), /a\.csv:3:1: iterations must increase/);
+    assert.throws(() => parseExternalTrace('iter,grad_norm\n0,1\n', 'b.csv'), /b\.csv:2:1: no value column/);
+    assert.throws(
+      () => parseExternalTrace('iter,value\n0,abc\n', 'c.csv'),
+      /c\.csv:2:1: column "value": "abc" is not a number/,
+    );
+  });
+
+  it('bench/python/scipy_runs.py writes traces that import as SciPy runs (when python3 has SciPy)', {
+    skip: scipyMissing() ?? false,
+    timeout: 120_000,
+  }, () => {
+    const dir = join(root, 'scipy');
+    const r = spawnSync(
+      'python3',
+      ['bench/python/scipy_runs.py', '--data', join(root, 'train.svm'), '--out', dir, '--max-iter', '30'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const summary = JSON.parse(r.stdout) as { methods: Record<string, { value: number }> };
+    assert.deepEqual(Object.keys(summary.methods), ['scipy-lbfgsb', 'scipy-bfgs', 'scipy-cg']);
+    // Same objective as optlab at x = 0: labels {0,1} → F(0) = mean((y − 1/2)²) = 0.25.
+    assert.match(readFileSync(join(dir, 'scipy-cg.csv'), 'utf8'), /^iteration,value,grad_norm,seconds,nfev\n0,0\.25,/);
+    const imp = optlab(['import', out, join(dir, 'scipy-bfgs.csv'), '--method', 'scipy-bfgs', '--lambda', '0']);
+    assert.equal(imp.code, 0, imp.stderr);
   });
 });

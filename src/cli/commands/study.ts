@@ -15,6 +15,7 @@ interface StudyFlags {
   data: string;
   testData: string | false;
   quiet?: boolean;
+  reference?: 'scipy';
 }
 
 /** `results/study-<timestamp>` (local time, sortable, no characters a shell would mind). */
@@ -45,6 +46,12 @@ export function register(program: Command): void {
     .option('--test-data <name|file>', 'test data for test accuracy', 'a9a.t')
     .option('--no-test-data', 'no test set')
     .option('--quiet', 'no progress display')
+    .addOption(
+      new Option(
+        '--reference <tool>',
+        "also run SciPy's L-BFGS-B, BFGS and CG (python3 + scipy) and show them in the report",
+      ).choices(['scipy']),
+    )
     .action(async (o: StudyFlags) => {
       const out = o.out ?? defaultStudyOut();
       const display = createDisplay(o.quiet);
@@ -66,6 +73,7 @@ export function register(program: Command): void {
           jobs: o.jobs,
           resume: o.resume,
           png: o.png,
+          ...(o.reference ? { reference: o.reference } : {}),
           data: o.data,
           testData: o.testData === false ? null : o.testData,
           signal: ctl.signal,
