@@ -113,6 +113,7 @@ export function referenceSection(
           'ΔF',
         ],
         rows,
+        keep: [0, 2, 3, 5, 6, 8],
       },
     ],
   };
