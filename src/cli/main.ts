@@ -92,6 +92,23 @@ export const COMMANDS: CommandEntry[] = [
     load: () => import('./commands/report.js'),
   },
   {
+    name: 'export',
+    description:
+      'write a results folder as two flat tables: runs (one row per run, parameters as columns) and traces (one row per point, with the problem on every row), as CSV or Parquet',
+    examples: [
+      'optlab export results/sgd-steps --format csv',
+      'optlab export results/study --format parquet --out study',
+    ],
+    load: () => import('./commands/export.js'),
+  },
+  {
+    name: 'import',
+    description:
+      "add a run of another tool (CSV or JSON Lines: iteration, value, and any of grad_norm, seconds, passes, nfev) to a results folder, drawn beside optlab's runs and marked external",
+    examples: ['optlab import results/sgd-steps scipy-lbfgsb.csv --method scipy-lbfgsb'],
+    load: () => import('./commands/import.js'),
+  },
+  {
     name: 'study',
     description: 'run the built-in optimization study (questions 1-12 of the original notebook) and write its report',
     examples: [

@@ -20,6 +20,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { renderAsync } from '@resvg/resvg-js';
+import { z } from 'zod';
 import { InputError, OptlabError } from '../errors.js';
 import type { Report } from '../report/build.js';
 import { type Figure, staticSpec } from '../report/figures.js';
@@ -27,6 +28,7 @@ import { type HtmlSection, renderHtmlPage } from '../report/html.js';
 import { renderSvg } from '../report/vega.js';
 import { traceRows } from '../sweep/execute.js';
 import type { Manifest, RunFile, RunRow, TraceRow } from '../sweep/results.js';
+import { firstIssue, ManifestSchema, RunFileSchema, RunRowSchema, TraceRowSchema } from '../sweep/results-schema.js';
 import { writeFileAtomic } from './atomic.js';
 import { chartFontFiles } from './png.js';
 import { loadInlineScripts } from './scripts.js';
@@ -59,7 +61,7 @@ function resvgOptions(scale: number) {
 /** Links to a figure's files, placed under its chart. */
 function fileLinks(id: string, png: boolean): string {
   const a = (ext: string) => `<a href="figures/${id}.${ext}">${ext.toUpperCase()}</a>`;
-  return `<p class="figure-files" style="margin:6px 0 0;font-size:.85rem">Files: ${a('svg')}${png ? ` · ${a('png')}` : ''}</p>`;
+  return `<p class="figure-files">Files: ${a('svg')}${png ? ` · ${a('png')}` : ''}</p>`;
 }
 
 /** The report's HTML page (self-contained); figures link `figures/<id>.svg` (and `.png` when `png`). */
@@ -77,26 +79,19 @@ export function reportHtml(report: Report, opts: { png?: boolean; onWarn?: (mess
         spec: f.spec,
         caption: f.caption,
         ...(f.renderer ? { renderer: f.renderer } : {}),
+        ...(f.controls ? { controls: f.controls } : {}),
+        ...(f.legendToggles ? { legendToggles: true } : {}),
+        footer: fileLinks(f.id, opts.png ?? true),
       })),
     });
   }
-  let html = renderHtmlPage({
+  return renderHtmlPage({
     title: report.title,
     ...(report.subtitle !== undefined ? { subtitle: report.subtitle } : {}),
     sections,
     scripts: loadInlineScripts(),
     ...(opts.onWarn ? { onWarn: opts.onWarn } : {}),
   });
-  // renderHtmlPage escapes captions (so no caption holds '</figure>'); the links go in before each </figure>.
-  const ids = new Set(report.sections.flatMap((s) => s.figures.map((f) => f.id)));
-  let linked = 0;
-  html = html.replace(/(<figure id="fig-([A-Za-z0-9_-]+)">[\s\S]*?)<\/figure>/g, (all, body: string, id: string) => {
-    if (!ids.has(id)) return all;
-    linked++;
-    return `${body}${fileLinks(id, opts.png ?? true)}</figure>`;
-  });
-  if (linked !== ids.size) throw new Error(`report page: linked ${linked} of ${ids.size} figures`);
-  return html;
 }
 
 /**
@@ -190,71 +185,39 @@ function parseJson(text: string, file: string, line0 = 1): unknown {
   }
 }
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** Throws an InputError naming `path` unless `obj[path]` has the type (null counts as a number: non-finite). */
-function need(obj: Json, path: string, type: 'string' | 'number' | 'object', file: string, line: number): void {
-  let v: unknown = obj;
-  for (const k of path.split('.')) v = isObj(v) ? v[k] : undefined;
-  const ok = type === 'object' ? isObj(v) : type === 'number' ? typeof v === 'number' || v === null : typeof v === type;
-  if (!ok) throw new InputError(file, line, 1, `field "${path}" is missing or not a ${type}`);
+/** Parses `v` with a schema; a mismatch is an InputError naming the file, the line and the field. */
+function parseWith<T>(schema: z.ZodType<T>, v: unknown, file: string, line: number, what: string): T {
+  const r = schema.safeParse(v);
+  if (!r.success) throw new InputError(file, line, 1, `not a valid ${what}: ${firstIssue(r.error)}`);
+  return r.data;
 }
 
-const RUN_FIELDS: Array<[string, 'string' | 'number' | 'object']> = [
-  ['id', 'string'],
-  ['label', 'string'],
-  ['method', 'string'],
-  ['seed', 'number'],
-  ['dataset', 'object'],
-  ['dataset.name', 'string'],
-  ['dataset.rows', 'number'],
-  ['objective', 'object'],
-  ['objective.loss', 'string'],
-  ['objective.labels', 'string'],
-  ['objective.lambda', 'number'],
-  ['objective.l2', 'number'],
-  ['result', 'object'],
-  ['result.value', 'number'],
-  ['result.gradNorm', 'number'],
-  ['result.stopReason', 'string'],
-  ['result.counts', 'object'],
-  ['result.counts.passes', 'number'],
-  ['result.counts.sampleGradients', 'number'],
-];
+const nan = (v: number | null | undefined): number => (v === null || v === undefined ? Number.NaN : v);
 
-const TRACE_FIELDS = [
-  'iter',
-  'epoch',
-  'value',
-  'gradNorm',
-  'seconds',
-  'sampleGradients',
-  'oracleCalls',
-  'vectorUpdates',
-];
-
-/** Checks a run row and turns the nulls of its result (non-finite numbers in JSON) back into NaN. */
+/** A validated run row, with the nulls of its result (non-finite numbers in JSON) turned back into NaN. */
 function checkRun(v: unknown, file: string, line: number): RunRow {
-  if (!isObj(v)) throw new InputError(file, line, 1, 'expected a run object');
-  for (const [path, type] of RUN_FIELDS) need(v, path, type, file, line);
-  const run = v as unknown as RunRow;
-  const res = run.result as unknown as Json;
-  for (const k of ['value', 'gradNorm', 'seconds', 'sparsity', 'trainAccuracy', 'testAccuracy']) {
-    if (res[k] === null) res[k] = Number.NaN;
-  }
-  const counts = res.counts as Json;
-  if (counts.passes === null) counts.passes = Number.NaN;
-  delete run.x;
-  return run;
+  const { x: _x, ...run } = parseWith(RunRowSchema.extend({ x: z.unknown().optional() }), v, file, line, 'run row');
+  const res = run.result;
+  return {
+    ...run,
+    method: run.method as RunRow['method'],
+    result: {
+      ...res,
+      value: nan(res.value),
+      gradNorm: nan(res.gradNorm),
+      seconds: nan(res.seconds),
+      sparsity: nan(res.sparsity),
+      ...(res.trainAccuracy !== undefined ? { trainAccuracy: nan(res.trainAccuracy) } : {}),
+      ...(res.testAccuracy !== undefined ? { testAccuracy: nan(res.testAccuracy) } : {}),
+      counts: { ...res.counts, passes: nan(res.counts.passes) },
+    },
+  } as RunRow;
 }
 
-/** Checks a trace.jsonl row. */
+/** A validated trace.jsonl row. */
 function checkTraceRow(v: unknown, file: string, line: number): TraceRow {
-  if (!isObj(v)) throw new InputError(file, line, 1, 'expected a trace row object');
-  for (const k of ['id', 'label', 'method', 'dataset']) need(v, k, 'string', file, line);
-  for (const k of ['seed', 'passes', ...TRACE_FIELDS]) need(v, k, 'number', file, line);
-  return v as unknown as TraceRow;
+  const t = parseWith(TraceRowSchema, v, file, line, 'trace row');
+  return { ...t, method: t.method as TraceRow['method'], seconds: nan(t.seconds), passes: nan(t.passes) };
 }
 
 /** Reads a JSON Lines file, calling `each` with every non-blank line's value and its 1-based line number. */
@@ -283,6 +246,38 @@ function byLabelSeed(a: RunRow, b: RunRow): number {
   );
 }
 
+/** A validated run file: its run (nulls back to NaN) and its trace rows. */
+function readRunFile(file: string): { run: RunRow; rows: TraceRow[] } {
+  const f = parseWith(
+    RunFileSchema,
+    parseJson(readFileSync(file, 'utf8'), file),
+    file,
+    1,
+    'run file ({ "run": {...}, "trace": [...] })',
+  );
+  const run = checkRun(f.run, file, 1);
+  const trace = f.trace.map((p) => ({ ...p, value: nan(p.value), gradNorm: nan(p.gradNorm), seconds: nan(p.seconds) }));
+  return { run, rows: traceRowsOf(run, trace) };
+}
+
+/** The folder where `optlab import` keeps the runs of other tools. */
+export const EXTERNAL_DIR = 'external';
+
+/** Appends the runs of DIR/external/*.json (see `src/sweep/external.ts`), sorted by file name. */
+function addExternal(dir: string, runs: RunRow[], traces: TraceRow[]): void {
+  const ext = join(dir, EXTERNAL_DIR);
+  if (!existsSync(ext)) return;
+  for (const name of readdirSync(ext)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const { run, rows } = readRunFile(join(ext, name));
+    if (runs.some((r) => r.id === run.id)) continue;
+    runs.push(run);
+    const known = run.external?.passesKnown !== false;
+    for (const t of rows) traces.push(known ? t : { ...t, passes: Number.NaN });
+  }
+}
+
 /** Reads a results folder (see the module comment); clear errors for a missing, empty or corrupt folder. */
 export async function readResults(dir: string): Promise<Results> {
   if (!existsSync(dir)) throw new OptlabError(`cannot read results folder ${dir}: no such folder`);
@@ -296,8 +291,14 @@ export async function readResults(dir: string): Promise<Results> {
   const runsJsonl = join(dir, 'runs.jsonl');
   const traceJsonl = join(dir, 'trace.jsonl');
   const manifestPath = join(dir, 'manifest.json');
-  const manifest = existsSync(manifestPath)
-    ? (parseJson(readFileSync(manifestPath, 'utf8'), manifestPath) as Manifest)
+  const manifest: Manifest | undefined = existsSync(manifestPath)
+    ? parseWith(
+        ManifestSchema,
+        parseJson(readFileSync(manifestPath, 'utf8'), manifestPath),
+        manifestPath,
+        1,
+        'manifest',
+      )
     : undefined;
   const opt = manifest ? { manifest } : {};
 
@@ -307,6 +308,7 @@ export async function readResults(dir: string): Promise<Results> {
     if (runs.length >= runFiles.length && runs.length > 0) {
       const traces: TraceRow[] = [];
       await readJsonl(traceJsonl, (v, line) => traces.push(checkTraceRow(v, traceJsonl, line)));
+      addExternal(dir, runs, traces);
       return { runs, traces, ...opt, source: 'jsonl' };
     }
   }
@@ -321,25 +323,12 @@ export async function readResults(dir: string): Promise<Results> {
   const byRun = new Map<string, TraceRow[]>();
   for (const name of runFiles) {
     const file = join(runsDir, name);
-    const v = parseJson(readFileSync(file, 'utf8'), file);
-    if (!isObj(v) || !Array.isArray(v.trace)) {
-      throw new InputError(file, 1, 1, 'expected a run file: { "run": {...}, "trace": [...] }');
-    }
-    const run = checkRun(v.run, file, 1);
-    for (const p of v.trace) {
-      if (!isObj(p) || TRACE_FIELDS.some((k) => typeof p[k] !== 'number' && p[k] !== null)) {
-        throw new InputError(
-          file,
-          1,
-          1,
-          `trace point ${JSON.stringify(p)} lacks a field of ${TRACE_FIELDS.join(', ')}`,
-        );
-      }
-    }
+    const { run, rows } = readRunFile(file);
     runs.push(run);
-    byRun.set(run.id, traceRowsOf(run, v.trace as RunFile['trace']));
+    byRun.set(run.id, rows);
   }
   runs.sort(byLabelSeed);
   for (const r of runs) for (const t of byRun.get(r.id) ?? []) traces.push(t);
+  addExternal(dir, runs, traces);
   return { runs, traces, ...opt, source: 'runs' };
 }

@@ -4,6 +4,7 @@ import type { Dataset } from '../data/dataset.js';
 import { isDatasetName, REGISTRY } from '../data/registry.js';
 import { OptlabError } from '../errors.js';
 import { Objective } from '../objectives/objective.js';
+import { withReference } from '../report/reference.js';
 import { toJson } from '../run/json.js';
 import { type EndPoint, landscape, landscapeMethod, whichStationaryPoint } from '../run/landscape.js';
 import { StudyData } from '../study/data.js';
@@ -16,6 +17,7 @@ import type { Manifest, RunRow } from '../sweep/results.js';
 import { writeFileAtomic } from './atomic.js';
 import { loadDataset, loadTestSet } from './load.js';
 import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
+import { addScipyReference, type ReferenceTool } from './reference.js';
 import { readResults, writeReport } from './report-writer.js';
 import { runSweep, type SweepEvent } from './sweep-runner.js';
 
@@ -42,6 +44,8 @@ export interface StudyOptions {
   landscapeStarts?: number;
   /** Write PNG copies of the figures (default true). */
   png?: boolean;
+  /** Run a reference implementation on the smooth problem and show it in the report (see `./reference.ts`). */
+  reference?: ReferenceTool;
   signal?: AbortSignal;
   onEvent?: (e: SweepEvent) => void;
   onStage?: (message: string) => void;
@@ -129,6 +133,7 @@ export async function writeStudyReport(
     },
     results.manifest,
   );
+  withReference(report, results.runs, results.traces);
   const figures = report.sections.reduce((n, x) => n + x.figures.length, 0);
   const files = await writeReport(report, dir, opts);
   return { files, data, figures, meta };
@@ -144,6 +149,8 @@ export interface PreparedStudy {
   sweepFile: string;
   extrasSeconds: number;
   dataset: Dataset;
+  /** The training data file as read. */
+  dataFile: string;
   loss: 'sigmoid-lsq' | 'logistic';
   l2: number;
   /** Random starts of the landscape (0: none). */
@@ -223,7 +230,7 @@ export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
   writeFileAtomic(sweepFile, text);
   const meta: StudyMeta = { preset, seeds, data, testData: testData ?? null, extras, testMajority };
   writeFileAtomic(join(o.out, STUDY_FILE), `${toJson(meta)}\n`);
-  return { sweepFile, extrasSeconds, dataset: ds, loss, l2, starts, meta };
+  return { sweepFile, extrasSeconds, dataset: ds, dataFile: loaded.path, loss, l2, starts, meta };
 }
 
 /**
@@ -234,7 +241,7 @@ export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
 export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   const t0 = performance.now();
   const stage = o.onStage ?? (() => {});
-  const { sweepFile, extrasSeconds, dataset: ds, loss, l2, starts, meta } = await prepareStudy(o);
+  const { sweepFile, extrasSeconds, dataset: ds, dataFile, loss, l2, starts, meta } = await prepareStudy(o);
   const { preset, seeds, extras, testMajority } = meta;
   const full = preset === 'full';
 
@@ -272,6 +279,16 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
     writeFileAtomic(join(o.out, STUDY_FILE), `${toJson(meta)}\n`);
   }
 
+  if (o.reference === 'scipy')
+    await addScipyReference({
+      out: o.out,
+      dataFile,
+      onStage: stage,
+      ...(o.onWarning ? { onWarning: o.onWarning } : {}),
+      ...(full && loss === 'sigmoid-lsq' && l2 === 0 && ds.labelMap.encoding === '01'
+        ? {}
+        : { skip: "scipy_runs.py solves the full preset's problem only (sigmoid-lsq, labels {0, 1}, no L2)" }),
+    });
   stage('writing the report');
   const tr = performance.now();
   const { files, data: studyData } = await writeStudyReport(o.out, { png: o.png ?? true });

@@ -288,3 +288,76 @@ export function summarize(values: ReadonlyArray<number | null | undefined>): {
   }
   return n === 0 ? { mean: Number.NaN, min: Number.NaN, max: Number.NaN, n } : { mean: s / n, min: lo, max: hi, n };
 }
+
+/** Every x column of a trace, and every plotted quantity. */
+export const X_FIELDS: readonly XField[] = ['iter', 'epoch', 'passes', 'seconds'];
+export const Y_FIELDS: readonly YField[] = ['value', 'gap', 'gradNorm'];
+
+/** Mean, min and max over the seeds at one aligned index; null when some seed's value is not finite there. */
+export interface Spread {
+  mean: number;
+  min: number;
+  max: number;
+}
+
+/** One aligned point of a series with every x column (means over seeds) and every y quantity. */
+export interface SeriesPoint {
+  /** The alignment index (`iter`, or `epoch`). */
+  index: number;
+  /** Seeds with a point at this index. */
+  n: number;
+  x: Record<XField, number>;
+  y: Record<YField, Spread | null>;
+}
+
+/** The seeds of one label (on one dataset), aggregated at each aligned index for every x and y at once. */
+export interface Series {
+  key: string;
+  label: string;
+  method: TraceRow['method'];
+  group?: string;
+  dataset: string;
+  given: TraceRow['given'];
+  seeds: number[];
+  points: SeriesPoint[];
+}
+
+/**
+ * {@link seedBands} for every x column and every y quantity at once (what an interactive figure switches
+ * between): rows aligned by `align` (see the module comment), x columns averaged over the seeds at an index,
+ * each y summarized by mean, min and max, or null at an index where some seed's y is not finite (a gap
+ * without a finite `fStar` is null everywhere).
+ */
+export function seedSeries(traces: readonly TraceRow[], align: 'iter' | 'epoch', fStar?: number): Series[] {
+  const out: Series[] = [];
+  for (const [key, rows] of groupBy(traces, (r) => `${r.label}@${r.dataset}`)) {
+    const first = rows[0];
+    const seeds = [...new Set(rows.map((r) => r.seed))].sort((a, b) => a - b);
+    const points: SeriesPoint[] = [];
+    for (const at of groupBy(rows, (r) => String(r[align])).values()) {
+      const n = at.length;
+      const x = {} as Record<XField, number>;
+      for (const f of X_FIELDS) x[f] = at.reduce((s, r) => s + r[f], 0) / n;
+      const y = {} as Record<YField, Spread | null>;
+      for (const f of Y_FIELDS) {
+        const vs = at.map((r) => yOf(r, f, fStar));
+        y[f] = vs.some(Number.isNaN)
+          ? null
+          : { mean: vs.reduce((s, v) => s + v, 0) / n, min: Math.min(...vs), max: Math.max(...vs) };
+      }
+      points.push({ index: at[0][align], n, x, y });
+    }
+    points.sort((a, b) => a.index - b.index);
+    out.push({
+      key,
+      label: first.label,
+      method: first.method,
+      ...(first.group !== undefined ? { group: first.group } : {}),
+      dataset: first.dataset,
+      given: first.given,
+      seeds,
+      points,
+    });
+  }
+  return out;
+}

@@ -5,10 +5,12 @@
  * {@link buildSweepReport} composes:
  *   1. "Sweep": what ran where (manifest: versions, CPU, times, status; datasets with SHA-256; the problems with
  *      their f*).
- *   2. One section per group of the sweep file (per method when no run has a group): for each problem, the
+ *   2. "Methods compared" (when a problem has two methods or more): per problem, the best setting of each
+ *      method on one figure, by the rule of {@link bestPerMethod}, and a table of the chosen labels.
+ *   3. One section per group of the sweep file (per method when no run has a group): for each problem, the
  *      convergence of F − f* (log scale, f* in the subtitle) against passes over the data and against seconds,
  *      mean over seeds with min–max bands; then a results table (one row per run label and problem).
- *   3. "All runs": one row per run.
+ *   4. "All runs": one row per run.
  *
  * The building blocks ({@link summarySection}, {@link resultsTable}, {@link allRunsTable},
  * {@link problemFigures}, and the figure builders of `./figures.ts`) are exported for studies that compose
@@ -29,12 +31,15 @@ import {
 } from './aggregate.js';
 import { convergenceFigure, type Figure, slugId } from './figures.js';
 import { type Cell, escapeHtml } from './html.js';
+import { referenceSection } from './reference.js';
 
 /** A table of a report (cells are escaped when rendered). */
 export interface Table {
   caption?: string;
   headers: string[];
   rows: Cell[][];
+  /** Columns shown while the table is collapsed (default: `keyColumns` of `./html.ts`). */
+  keep?: number[];
 }
 
 /** One section: trusted HTML text, then tables and figures. */
@@ -378,6 +383,114 @@ export function problemSlugs(probs: readonly ProblemInfo[]): Map<string, string>
   );
 }
 
+/** One method's best run label on a problem, by the rule of {@link bestPerMethod}. */
+export interface BestLabel {
+  method: string;
+  label: string;
+  runs: RunRow[];
+  /** Labels of the method on the problem (the grid it was chosen from). */
+  candidates: number;
+  meanValue: number;
+  meanPasses: number;
+}
+
+/**
+ * The best setting of each method among runs of ONE problem: the run label with the lowest mean final F over
+ * its seeds; a label with a non-finite final value in any seed ranks last; ties go to fewer mean passes.
+ * Methods in first-appearance order.
+ */
+export function bestPerMethod(runs: readonly RunRow[]): BestLabel[] {
+  const out: BestLabel[] = [];
+  for (const [method, list] of groupRuns(runs, 'method')) {
+    const labels = [...groupRuns(list, 'label')].map(([label, rs]) => {
+      const finiteAll = rs.every((r) => Number.isFinite(r.result.value));
+      return {
+        method,
+        label,
+        runs: rs,
+        candidates: 0,
+        meanValue: finiteAll ? summarize(rs.map((r) => r.result.value)).mean : Number.POSITIVE_INFINITY,
+        meanPasses: summarize(rs.map((r) => r.result.counts.passes)).mean,
+      };
+    });
+    labels.sort((a, b) => a.meanValue - b.meanValue || a.meanPasses - b.meanPasses);
+    out.push({ ...labels[0], candidates: labels.length });
+  }
+  return out;
+}
+
+/** The rule of {@link bestPerMethod}, as the report states it. */
+export const BEST_RULE =
+  'each method is shown with its best setting on the problem: the run label with the lowest mean final F over its seeds (a label with a diverged seed ranks last; ties go to fewer passes)';
+
+/**
+ * "Methods compared": for each problem with at least two methods, one figure with the best setting of every
+ * method (see {@link bestPerMethod}) against passes, and a table of the chosen labels.
+ */
+export function comparisonSection(
+  runs: readonly RunRow[],
+  traces: readonly TraceRow[],
+  probs: readonly ProblemInfo[],
+  taken: Set<string>,
+  maxPoints?: number,
+): Section | undefined {
+  const figures: Figure[] = [];
+  const rows: Cell[][] = [];
+  const multi = probs.length > 1;
+  const slugs = problemSlugs(probs);
+  for (const p of probs) {
+    const mine = runs.filter((r) => problemKey(r) === p.key);
+    const best = bestPerMethod(mine);
+    if (best.length < 2) continue;
+    const chosen = best.flatMap((b) => b.runs);
+    const idPrefix = slugId(multi ? `compare-${slugs.get(p.key)}` : 'compare', taken);
+    figures.push(
+      ...problemFigures(chosen, traces, p, {
+        idPrefix,
+        title: `Methods compared (best setting of each)`,
+        xs: ['passes'],
+        ...(maxPoints !== undefined ? { maxPoints } : {}),
+      }),
+    );
+    for (const b of best) {
+      rows.push([
+        ...(multi ? [p.name] : []),
+        b.method,
+        b.label,
+        `${b.candidates}`,
+        b.runs.length,
+        fmt(b.meanValue, 10),
+        fmt(gap(b.meanValue, p.fStar), 3),
+        fmt(b.meanPasses, 4),
+      ]);
+    }
+  }
+  for (const f of figures) taken.add(f.id);
+  if (figures.length === 0) return undefined;
+  return {
+    id: slugId('methods-compared', taken),
+    title: 'Methods compared',
+    text: `<p>One figure per problem with every method on it: ${escapeHtml(BEST_RULE)}. Each method's whole grid is in its own section below.</p>`,
+    figures,
+    tables: [
+      {
+        caption: 'The setting chosen for each method',
+        headers: [
+          ...(multi ? ['problem'] : []),
+          'method',
+          'run',
+          'settings tried',
+          'seeds',
+          'final F',
+          'F − f*',
+          'passes',
+        ],
+        rows,
+      },
+    ],
+  };
+}
+
 export interface SweepReportOptions {
   title?: string;
   subtitle?: string;
@@ -401,6 +514,10 @@ export function buildSweepReport(
   const grouped = runs.some((r) => r.group !== undefined);
   const multi = probs.length > 1;
   const slugs = problemSlugs(probs);
+  const compared = comparisonSection(runs, traces, probs, taken, opts.maxPoints);
+  if (compared) sections.push(compared);
+  const reference = referenceSection(runs, traces, taken);
+  if (reference) sections.push(reference);
   for (const [name, list] of groupRuns(runs, grouped ? 'group' : 'method')) {
     const id = slugId(`${grouped ? 'group' : 'method'}-${name}`, taken);
     const figures: Figure[] = [];

@@ -4,7 +4,8 @@
  *
  * - {@link convergenceFigure}: loss curves from trace rows against iterations, epochs, passes or seconds; F, the
  *   gap F − f* on a log scale (f* stated in the subtitle), or the gradient norm; the mean over seeds as a line
- *   over a shaded min–max band when a label has several seeds (see `seedBands` in `./aggregate.ts`).
+ *   over a shaded min–max band when a label has several seeds (see `seedSeries` in `./aggregate.ts`). The
+ *   page switches x, y, log scales and hidden series (`./charts/convergence.ts`).
  * - {@link barFigure}: bars per category, optionally grouped by a colour field, with error rules and a log scale.
  * - {@link scatterFigure}: one point per row, e.g. final gap against seconds, or test accuracy against sparsity.
  *
@@ -15,9 +16,19 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { OptlabError } from '../errors.js';
 import type { TraceRow } from '../sweep/results.js';
-import { gapFloor, type SeedBand, seedBands, thinIndices, type XField, type YField } from './aggregate.js';
+import {
+  gapFloor,
+  type Series,
+  seedSeries,
+  thinIndices,
+  X_FIELDS,
+  type XField,
+  Y_FIELDS,
+  type YField,
+} from './aggregate.js';
 import { LOG_AXIS } from './charts/axes.js';
-import { lineChartSpec } from './charts/lines.js';
+import { convergenceChartSpec } from './charts/convergence.js';
+import type { ChartControl } from './html.js';
 
 /** One figure of a report. */
 export interface Figure {
@@ -29,6 +40,10 @@ export interface Figure {
   spec: TopLevelSpec;
   /** Browser renderer in the HTML report: 'svg' (default) or 'canvas' (faster for many marks). */
   renderer?: 'svg' | 'canvas';
+  /** Controls of the interactive page, each bound to a signal of the spec (see `./charts/convergence.ts`). */
+  controls?: ChartControl[];
+  /** A click on a legend entry hides or shows its series (the spec has the array signal `hidden`). */
+  legendToggles?: boolean;
 }
 
 const ID_RE = /^[A-Za-z][A-Za-z0-9_-]*$/;
@@ -84,6 +99,7 @@ export function formatFStar(fStar: number): string {
 export interface ConvergenceOptions {
   /** See {@link Figure.id}. */
   id: string;
+  /** The x column the figure starts on; 'passes' instead when its runs pay different passes per unit of x. */
   x: XField;
   y: YField;
   /** f* of the problem the traces belong to: required for y = 'gap', and then stated in the subtitle. */
@@ -112,84 +128,142 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** Names of the x columns and y quantities in the figures' switches. */
+const X_CHOICES: Record<XField, string> = { iter: 'iterations', epoch: 'epochs', passes: 'passes', seconds: 'seconds' };
+const Y_CHOICES: Record<YField, string> = { gap: 'F − f*', value: 'F', gradNorm: '‖∇F‖' };
+
+/**
+ * Whether the series pay different passes over the data per unit of `x` (per iteration or epoch): then
+ * `x` does not compare them fairly. Passes per unit are read at each series' last point; series with no
+ * recorded passes are ignored; a spread above 1% counts as different.
+ */
+export function costDiffers(series: readonly Series[], x: XField): boolean {
+  if (x === 'passes' || x === 'seconds') return false;
+  const rates: number[] = [];
+  for (const s of series) {
+    const last = s.points.at(-1);
+    if (last && last.x[x] > 0 && last.x.passes > 0) rates.push(last.x.passes / last.x[x]);
+  }
+  return rates.length > 1 && Math.max(...rates) > 1.01 * Math.min(...rates);
+}
+
+/** `step=0.5, batch=16` from the values a run was given (`defaults` when none). */
+function paramsText(given: Series['given']): string {
+  const e = Object.entries(given);
+  return e.length === 0 ? 'defaults' : e.map(([k, v]) => `${k}=${v}`).join(', ');
+}
+
+const rounded = (v: number | undefined | null) => (v === undefined || v === null ? null : round6(v));
+
 /**
  * Convergence curves of trace rows that belong to ONE problem (one f*): one curve per label (mean over seeds),
- * over a min–max band when some label has more than one seed. See the module comment.
+ * over a min–max band when some label has more than one seed. Every x column and y quantity is in the data,
+ * and the figure's controls switch between them (see `./charts/convergence.ts`); the static files show the
+ * initial view: `opts.x` unless its runs pay different passes per unit of it (then passes), `opts.y`. See
+ * also the module comment.
  */
 export function convergenceFigure(traces: readonly TraceRow[], opts: ConvergenceOptions): Figure {
   const id = checkFigureId(opts.id);
-  const { x, y } = opts;
-  if (y === 'gap' && !(opts.fStar !== undefined && Number.isFinite(opts.fStar))) {
-    throw new OptlabError(`figure ${id}: a gap figure needs a finite f*`);
-  }
+  const { y } = opts;
+  const hasFStar = opts.fStar !== undefined && Number.isFinite(opts.fStar);
+  if (y === 'gap' && !hasFStar) throw new OptlabError(`figure ${id}: a gap figure needs a finite f*`);
+  const align = opts.x === 'epoch' ? 'epoch' : 'iter';
+  const series = seedSeries(traces, align, hasFStar ? opts.fStar : undefined);
+  const switched = costDiffers(series, opts.x);
+  const x: XField = switched ? 'passes' : opts.x;
   const logY = opts.logY ?? y !== 'value';
   const logX = opts.logX ?? false;
-  const bands: SeedBand[] = seedBands(traces, x, { y, ...(opts.fStar !== undefined ? { fStar: opts.fStar } : {}) });
-  const multiSeed = bands.some((b) => b.seeds.length > 1);
+  const multiSeed = series.some((s) => s.seeds.length > 1);
   const colorBy = opts.colorBy ?? 'label';
-  const labelsPerMethod = new Set(bands.map((b) => `${b.method}\u0000${b.label}`)).size;
-  const dashByLabel = colorBy === 'method' && labelsPerMethod > new Set(bands.map((b) => b.method)).size;
+  const labelsPerMethod = new Set(series.map((s) => `${s.method}\u0000${s.label}`)).size;
+  const dashByLabel = colorBy === 'method' && labelsPerMethod > new Set(series.map((s) => s.method)).size;
   const max = opts.maxPoints ?? 300;
+  const ys: YField[] = [...(hasFStar ? (['gap'] as const) : []), 'value', 'gradNorm'];
+  const stochastic = series.some((s) => s.points.some((p) => p.x.epoch !== p.x.iter));
+  const xs: XField[] = ['iter', ...(stochastic || opts.x === 'epoch' ? (['epoch'] as const) : []), 'passes', 'seconds'];
 
   const rows: Array<Record<string, unknown>> = [];
+  let flagged = 0;
   let offAxis = 0;
-  for (const b of bands) {
-    const ok = b.points.filter((p) => (!logY || p.min > 0) && (!logX || p.x > 0));
-    offAxis += b.points.length - ok.length;
-    for (const i of thinIndices(ok.length, max)) {
-      const p = ok[i];
-      const row: Record<string, unknown> = { label: b.label, method: b.method, [x]: round6(p.x), [y]: round6(p.mean) };
+  for (const s of series) {
+    const drawable = s.points.filter((p) => Y_FIELDS.some((f) => p.y[f] !== null));
+    for (const p of s.points) {
+      const v = p.y[y];
+      if (v === null) flagged++;
+      else if ((logY && v.min <= 0) || (logX && p.x[x] <= 0)) offAxis++;
+    }
+    const params = paramsText(s.given);
+    for (const i of thinIndices(drawable.length, max)) {
+      const p = drawable[i];
+      const row: Record<string, unknown> = { label: s.label, method: s.method, params, seeds: p.n };
+      for (const f of X_FIELDS) row[f] = round6(p.x[f]);
+      for (const f of Y_FIELDS) row[f] = rounded(p.y[f]?.mean);
       if (multiSeed) {
-        row.min = round6(p.min);
-        row.max = round6(p.max);
-        row.seeds = p.n;
+        for (const f of Y_FIELDS) {
+          row[`${f}_lo`] = rounded(p.y[f]?.min);
+          row[`${f}_hi`] = rounded(p.y[f]?.max);
+        }
       }
       rows.push(row);
     }
   }
-  const flagged = bands.reduce((s, b) => s + b.flagged.length, 0);
 
   const subtitle: string[] = [];
   if (opts.subtitle !== undefined) subtitle.push(opts.subtitle);
-  if (y === 'gap') {
+  if (hasFStar) {
     const fStar = opts.fStar as number;
     subtitle.push(
       `f* = ${formatFStar(fStar)}: ${opts.fStarMeaning ?? 'the best value any run reached'}${opts.problem ? ` on ${opts.problem}` : ''}`,
     );
   }
-  const spec = lineChartSpec(rows, {
+  const seriesNames = [...new Set(series.map((s) => (colorBy === 'method' ? s.method : s.label)))];
+  const spec = convergenceChartSpec(rows, {
     x,
     y,
-    color: colorBy,
-    title: opts.title,
-    xTitle: X_TITLES[x],
-    yTitle: Y_TITLES[y],
     logX,
     logY,
-    ...(multiSeed ? { band: { lo: 'min', hi: 'max' } } : {}),
-    ...(dashByLabel ? { strokeDash: 'label' } : {}),
+    xTitles: Object.fromEntries(xs.map((f) => [f, X_TITLES[f]])),
+    yTitles: Object.fromEntries(ys.map((f) => [f, Y_TITLES[f]])),
+    color: colorBy,
+    series: seriesNames,
+    ...(dashByLabel ? { strokeDash: 'label' as const } : {}),
+    band: multiSeed,
+    title:
+      subtitle.length > 0 ? { text: opts.title, subtitle: subtitle.length === 1 ? subtitle[0] : subtitle } : opts.title,
     ...(opts.width !== undefined ? { width: opts.width } : {}),
     ...(opts.height !== undefined ? { height: opts.height } : {}),
-  }) as TopLevelSpec & { title: unknown };
-  if (subtitle.length > 0) spec.title = { text: opts.title, subtitle: subtitle.length === 1 ? subtitle[0] : subtitle };
+  });
 
-  const seedCounts = [...new Set(bands.map((b) => b.seeds.length))].sort((a, b) => a - b);
+  const seedCounts = [...new Set(series.map((s) => s.seeds.length))].sort((a, b) => a - b);
   const notes: string[] = [];
   if (opts.caption) notes.push(opts.caption);
   if (rows.length === 0) notes.push('No finite point to draw.');
+  if (switched) {
+    notes.push(
+      `Drawn against passes: these runs pay different passes over the data per ${opts.x === 'epoch' ? 'epoch' : 'iteration'}, so ${X_CHOICES[opts.x]} would not compare them fairly (the switch above the chart shows them).`,
+    );
+  }
   notes.push(
     multiSeed
-      ? `Lines: mean over seeds (${seedCounts.join(' or ')} per run label), aligned by ${x === 'epoch' ? 'epoch' : 'iteration'}; shaded: min–max over seeds.`
+      ? `Lines: mean over seeds (${seedCounts.join(' or ')} per run label), aligned by ${align === 'epoch' ? 'epoch' : 'iteration'}; shaded: min–max over seeds.`
       : 'One seed per run label.',
   );
-  if (y === 'gap') {
+  if (hasFStar) {
     notes.push(
       `F − f* is floored at 1e-16·max(1, |f*|) = ${gapFloor(opts.fStar as number).toExponential(1)} for the log scale (the run that reached f* touches the floor).`,
     );
   }
-  if (flagged > 0) notes.push(`${plural(flagged, 'point')} where some seed's value is not finite are left out.`);
+  if (flagged > 0)
+    notes.push(`${plural(flagged, 'point')} where some seed's ${Y_CHOICES[y]} is not finite are left out.`);
   if (offAxis > 0) notes.push(`${plural(offAxis, 'point')} ≤ 0 cannot be drawn on the log scale and are left out.`);
-  return { id, title: opts.title, caption: notes.join(' '), spec };
+  notes.push('Click a legend entry to hide or show its curve.');
+  const controls: ChartControl[] = [
+    { signal: 'xField', label: 'x', options: xs.map((f) => [f, X_CHOICES[f]]), value: x },
+    { signal: 'yField', label: 'y', options: ys.map((f) => [f, Y_CHOICES[f]]), value: y },
+    { signal: 'logY', label: 'log y', value: logY },
+    { signal: 'logX', label: 'log x', value: logX },
+  ];
+  return { id, title: opts.title, caption: notes.join(' '), spec, controls, legendToggles: true };
 }
 
 export interface BarOptions {
@@ -266,7 +340,8 @@ export function barFigure(rows: ReadonlyArray<Record<string, unknown>>, opts: Ba
       ...(opts.log ? { type: 'log' as const } : {}),
       ...(baseline !== undefined ? { domainMin: baseline, ...(opts.log ? {} : { zero: false }) } : {}),
     },
-    ...(opts.log ? { axis: LOG_AXIS } : {}),
+    // A stacked bar starts at 0, which a log scale cannot show (Vega warns "domain includes zero").
+    ...(opts.log ? { axis: LOG_AXIS, stack: null } : {}),
   };
   const offset = opts.color !== undefined ? { xOffset: { field: opts.color, type: catType } } : {};
   const tooltip = [

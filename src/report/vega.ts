@@ -12,6 +12,7 @@
  */
 import { type LoggerInterface, parse, type Spec as VgSpec, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import type { ConvergenceMeta } from './charts/convergence.js';
 
 /** The font family of every chart text: DejaVu Sans, falling back to the platform's sans-serif in a browser. */
 export const CHART_FONT = 'DejaVu Sans, sans-serif';
@@ -58,9 +59,46 @@ class SinkLogger implements LoggerInterface {
   }
 }
 
+type VgAxis = { scale?: string; title?: unknown; values?: unknown };
+type VgLegend = { encode?: Record<string, { interactive?: boolean; update?: Record<string, unknown> }> };
+
+/**
+ * What Vega-Lite cannot say, applied to the compiled spec of a chart that asks for it in
+ * `usermeta.optlab` (see `./charts/convergence.ts`): axis titles that follow a signal, and legend entries
+ * that fade when their value is in the signal `hidden` (and take clicks).
+ */
+function applyMeta(vg: VgSpec, meta: Partial<ConvergenceMeta> | undefined): VgSpec {
+  if (!meta) return vg;
+  const spec = vg as VgSpec & { axes?: VgAxis[]; legends?: VgLegend[] };
+  for (const axis of spec.axes ?? []) {
+    const expr = axis.scale === 'x' ? meta.axisTitles?.x : axis.scale === 'y' ? meta.axisTitles?.y : undefined;
+    if (expr !== undefined && axis.title !== undefined) axis.title = { signal: expr };
+    const values = axis.scale === 'x' ? meta.axisValues?.x : axis.scale === 'y' ? meta.axisValues?.y : undefined;
+    if (values !== undefined) axis.values = { signal: values };
+  }
+  if (meta.legendHidden) {
+    const faded = { signal: 'indexof(hidden, datum.value) < 0 ? 1 : 0.3' };
+    for (const legend of spec.legends ?? []) {
+      const encode = legend.encode ?? {};
+      for (const part of ['symbols', 'labels'] as const) {
+        const e = encode[part] ?? {};
+        encode[part] = {
+          ...e,
+          interactive: true,
+          update: { ...e.update, opacity: faded, cursor: { value: 'pointer' } },
+        };
+      }
+      legend.encode = encode;
+    }
+  }
+  return vg;
+}
+
 /** Compiles a Vega-Lite spec to a Vega spec, with {@link CHART_CONFIG} under the spec's own config. */
 export function compileToVega(vlSpec: TopLevelSpec, opts: CompileOptions = {}): VgSpec {
-  return compile(vlSpec, { config: CHART_CONFIG, logger: new SinkLogger(opts.onWarn) }).spec;
+  const vg = compile(vlSpec, { config: CHART_CONFIG, logger: new SinkLogger(opts.onWarn) }).spec;
+  const meta = (vlSpec as { usermeta?: { optlab?: Partial<ConvergenceMeta> } }).usermeta?.optlab;
+  return applyMeta(vg, meta);
 }
 
 /**

@@ -125,10 +125,18 @@ export const TRACE_COLUMNS: Array<keyof TracePoint> = [
   'vectorUpdates',
 ];
 
-/** The trace as CSV (header + one line per point; numbers in shortest round-trip form, −0 as 0). */
-export function traceCsv(trace: TracePoint[]): string {
+/**
+ * The trace as CSV (header + one line per point; numbers in shortest round-trip form, −0 as 0). With the
+ * number of rows `n` of the data, a last column `passes` = sampleGradients / n, the fair x-axis across methods.
+ */
+export function traceCsv(trace: TracePoint[], n?: number): string {
   const fmt = (v: number) => (Object.is(v, -0) ? '0' : String(v));
-  const lines = [TRACE_COLUMNS.join(',')];
-  for (const p of trace) lines.push(TRACE_COLUMNS.map((k) => fmt(p[k])).join(','));
+  const passes = n !== undefined && n > 0;
+  const lines = [[...TRACE_COLUMNS, ...(passes ? ['passes'] : [])].join(',')];
+  for (const p of trace) {
+    const cells = TRACE_COLUMNS.map((k) => fmt(p[k]));
+    if (passes) cells.push(fmt(p.sampleGradients / (n as number)));
+    lines.push(cells.join(','));
+  }
   return `${lines.join('\n')}\n`;
 }

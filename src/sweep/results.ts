@@ -16,6 +16,7 @@ import type { TracePoint } from '../run/result.js';
  *                       a Kubernetes pod), written atomically when it starts and ends; shards write no
  *                       manifest.json, runs.jsonl or trace.jsonl: `optlab merge DIR` builds those
  *   DIR/slurm/…         with `--slurm`: the batch scripts, the submissions, the tasks' logs
+ *   DIR/external/<file>.json one `RunFile` per run added by `optlab import` (runs of other tools)
  *   DIR/figures/…       written by `optlab report` (each figure as .svg and .png)
  *   DIR/report.html     written by `optlab report`
  *
@@ -34,6 +35,8 @@ export interface RunRow {
   /** Optional group the sweep file gave the method entry (a study section draws one figure per group). */
   group?: string;
   method: MethodName;
+  /** Set on a run added by `optlab import` (see `./external.ts`): its tool, source file, and whether passes are known. */
+  external?: { tool: string; source: string; passesKnown: boolean };
   /** The values given for this run in the sweep file (grid point + fixed params): what the label shows. */
   given: Record<string, ParamValue>;
   /** The complete, resolved method parameters (defaults filled). */

@@ -115,8 +115,14 @@ describe('optlab CLI: eval, run, inspect on a tiny file', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readdirSync(out).sort(), ['run.json', 'trace.csv']);
     const csv = readFileSync(join(out, 'trace.csv'), 'utf8').trim().split('\n');
-    assert.equal(csv[0], 'iter,epoch,value,gradNorm,seconds,sampleGradients,oracleCalls,vectorUpdates');
+    assert.equal(csv[0], 'iter,epoch,value,gradNorm,seconds,sampleGradients,oracleCalls,vectorUpdates,passes');
     assert.equal(csv.length, 7);
+    // passes = sampleGradients / n: gradient descent pays one pass per iteration (plus the first evaluation).
+    const rows = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).dataset.rows as number;
+    for (const line of csv.slice(1)) {
+      const cells = line.split(',').map(Number);
+      assert.equal(cells[8], cells[5] / rows);
+    }
     assert.match(r.stdout, /stopped\s+max-iterations/);
   });
 

@@ -50,7 +50,7 @@ export interface OfflinePage {
   requests: string[];
   /** Every URL that was blocked (all but the file). */
   blocked: string[];
-  /** Console errors and page errors. */
+  /** Console errors, console warnings and page errors. */
   errors: string[];
 }
 
@@ -66,7 +66,7 @@ export async function openOffline(browser: Browser, file: string): Promise<Offli
   const errors: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   await page.route('**', (route) => {

@@ -80,8 +80,8 @@ describe('convergenceFigure', () => {
     assert.equal(spec.data.values.length, 2 * 40);
     const r = spec.data.values.find((v) => v.label === 'gd[step=1]' && v.passes === 3)!;
     const g = (seed: number) => 0.5 ** 3 * (1 + seed / 10);
-    assert.equal(r.min, round6(F_STAR + g(1) - F_STAR));
-    assert.equal(r.max, round6(F_STAR + g(3) - F_STAR));
+    assert.equal(r.gap_lo, round6(F_STAR + g(1) - F_STAR));
+    assert.equal(r.gap_hi, round6(F_STAR + g(3) - F_STAR));
     assert.equal(r.gap, round6((g(1) + g(2) + g(3)) / 3));
     assert.equal(r.seeds, 3);
     assert.match(f.caption, /mean over seeds \(3 per run label\)/);
@@ -132,11 +132,12 @@ describe('convergenceFigure', () => {
     assert.equal(values.length, 10);
     assert.equal(values[0].iter, 0);
     assert.equal(values[9].iter, 39);
-    assert.ok(!values.some((v) => v.iter === 5));
-    assert.match(f.caption, /1 point where some seed's value is not finite/);
+    // Iteration 5 keeps its gradient norm, but F (and so the gap) is missing there.
+    assert.equal(values.find((v) => v.iter === 5)?.value ?? null, null);
+    assert.match(f.caption, /1 point where some seed's F is not finite/);
     // F itself is drawn on a linear scale by default.
-    const layers = (f.spec as unknown as { layer: Array<{ encoding: { y: { scale: object } } }> }).layer;
-    assert.deepEqual(layers[layers.length - 1].encoding.y.scale, { zero: false });
+    const params = (f.spec as unknown as { params: Array<{ name: string; value: unknown }> }).params;
+    assert.equal(params.find((p) => p.name === 'logY')?.value, false);
   });
 
   it('colour by method: labels of one method get dashes', () => {
@@ -151,6 +152,88 @@ describe('convergenceFigure', () => {
     const line = (f.spec as unknown as Spec).layer[1];
     assert.equal(line.encoding.color.field, 'method');
     assert.equal(line.encoding.strokeDash.field, 'label');
+  });
+});
+
+describe('convergenceFigure: the interactive view', () => {
+  type Params = { params: Array<{ name: string; value: unknown }> };
+  const param = (f: Figure, name: string) => (f.spec as unknown as Params).params.find((p) => p.name === name)?.value;
+
+  it('carries every x column and y quantity, with controls whose values are the initial view', () => {
+    const f = convergenceFigure(traces(['gd', 'lbfgs'], [1, 2]), {
+      id: 'v',
+      x: 'seconds',
+      y: 'gap',
+      fStar: F_STAR,
+      title: 't',
+    });
+    const row = (f.spec as unknown as Spec).data.values[0];
+    for (const k of ['label', 'method', 'params', 'seeds', 'iter', 'passes', 'seconds', 'value', 'gap', 'gradNorm']) {
+      assert.ok(k in row, k);
+    }
+    for (const k of ['value_lo', 'value_hi', 'gap_lo', 'gap_hi', 'gradNorm_lo', 'gradNorm_hi']) assert.ok(k in row, k);
+    assert.deepEqual(
+      f.controls?.map((c) => [c.signal, c.value, c.options?.map((o) => o[0])]),
+      [
+        ['xField', 'seconds', ['iter', 'passes', 'seconds']],
+        ['yField', 'gap', ['gap', 'value', 'gradNorm']],
+        ['logY', true, undefined],
+        ['logX', false, undefined],
+      ],
+    );
+    assert.equal(param(f, 'xField'), 'seconds');
+    assert.equal(f.legendToggles, true);
+    // No f*: no gap to switch to.
+    const g = convergenceFigure(traces(['gd'], [1]), { id: 'w', x: 'iter', y: 'value', title: 't' });
+    assert.deepEqual(
+      g.controls?.[1].options?.map((o) => o[0]),
+      ['value', 'gradNorm'],
+    );
+  });
+
+  it('starts on passes when the runs pay different passes per iteration, and says so', () => {
+    const rows = traces(['gd', 'lbfgs'], [1]).map((r) =>
+      r.label === 'lbfgs' ? { ...r, passes: 3 * r.iter, sampleGradients: 300 * r.iter } : r,
+    );
+    const f = convergenceFigure(rows, { id: 'c', x: 'iter', y: 'gap', fStar: F_STAR, title: 't' });
+    assert.equal(param(f, 'xField'), 'passes');
+    assert.equal(f.controls?.[0].value, 'passes');
+    assert.match(f.caption, /Drawn against passes: these runs pay different passes over the data per iteration/);
+    // Same cost per iteration: the figure keeps its own axis.
+    const same = convergenceFigure(traces(['gd', 'lbfgs'], [1]), {
+      id: 'd',
+      x: 'iter',
+      y: 'gap',
+      fStar: F_STAR,
+      title: 't',
+    });
+    assert.equal(param(same, 'xField'), 'iter');
+    assert.doesNotMatch(same.caption, /Drawn against passes/);
+  });
+
+  it('the static SVG draws the initial view: axis titles follow the signals, log ticks are powers of ten', async () => {
+    const f = convergenceFigure(traces(['gd', 'lbfgs'], [1]), {
+      id: 'e',
+      x: 'iter',
+      y: 'gap',
+      fStar: F_STAR,
+      title: 't',
+    });
+    const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    const shown = texts(await renderSvg(staticSpec(f.spec)));
+    assert.ok(shown.includes('iterations'), shown.join('|'));
+    assert.ok(shown.includes('F(x) − f* (log scale)'), shown.join('|'));
+    assert.ok(shown.includes('1e-8'), shown.join('|'));
+    assert.ok(!shown.some((t) => /^\d\.\d+e/.test(t)), 'only powers of ten are labelled');
+    const spec = f.spec as unknown as Params;
+    for (const p of spec.params) {
+      if (p.name === 'xField') p.value = 'seconds';
+      if (p.name === 'yField') p.value = 'value';
+      if (p.name === 'logY') p.value = false;
+    }
+    const other = texts(await renderSvg(f.spec));
+    assert.ok(other.includes('seconds') && other.includes('F(x)'), other.join('|'));
+    assert.ok(!other.includes('iterations'));
   });
 });
 

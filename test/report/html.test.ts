@@ -110,7 +110,7 @@ describe('html helpers (no browser)', () => {
     // Exactly three </script> closers for code (vega, vega-embed, boot) plus one per chart spec.
     assert.equal((html.match(/<\/script>/g) ?? []).length, 5);
     assert.equal((html.match(/<!--/g) ?? []).length, 0);
-    assert.equal((html.match(/data-chart="chart-/g) ?? []).length, 2);
+    assert.equal((html.match(/<script type="application\/json" data-chart="chart-/g) ?? []).length, 2);
     assert.ok(!html.includes('vega-lite.min') && !/\bvegaLite\s*=\s*function/.test(html));
     assert.ok(
       !/https?:\/\/(?!www\.w3\.org|vega\.github\.io\/schema)/.test(html.replace(/<script>[\s\S]*?<\/script>/g, '')),
@@ -139,7 +139,7 @@ describe('html helpers (no browser)', () => {
 });
 
 describe('html report in headless Chromium', () => {
-  it('renders both charts offline: no request but the file, no console error, actions without the editor', {
+  it('renders both charts offline: no request but the file, no console error, SVG/PNG/CSV buttons', {
     skip: skipWithoutBrowser,
     timeout: 90_000,
   }, async () => {
@@ -164,7 +164,9 @@ describe('html report in headless Chromium', () => {
           error: el.textContent?.includes('Chart failed') ?? false,
           svgTexts: [...el.querySelectorAll('svg.marks text')].map((t) => t.textContent ?? ''),
           marks: el.querySelectorAll('svg.marks path, svg.marks line').length,
-          actions: [...el.querySelectorAll('.vega-actions a')].map((a) => a.textContent ?? ''),
+          actions: [...(el.closest('figure')?.querySelectorAll('.fig-tools button') ?? [])].map(
+            (a) => a.textContent ?? '',
+          ),
         })),
       );
       assert.deepEqual(
@@ -179,7 +181,7 @@ describe('html report in headless Chromium', () => {
       assert.ok(lines.svgTexts.includes(NASTY), 'the nasty series name is drawn verbatim in the legend');
       assert.ok(heatmap.svgTexts.includes('Feature correlation'));
       assert.ok(heatmap.marks > 25 * 25 - 2 * 25, `heatmap cells: ${heatmap.marks}`);
-      for (const c of charts) assert.deepEqual(c.actions, ['Save as SVG', 'Save as PNG']);
+      for (const c of charts) assert.deepEqual(c.actions, ['SVG', 'PNG', 'CSV']);
       assert.deepEqual(blocked, []);
       assert.deepEqual(requests, [url]);
       assert.deepEqual(errors, []);

@@ -183,7 +183,7 @@ describe('readResults', () => {
     writeFileSync(join(bad, 'trace.jsonl'), '{"id": "a"}\n');
     await assert.rejects(
       readResults(bad),
-      (e: unknown) => e instanceof InputError && e.line === 1 && /field "label" is missing/.test(e.message),
+      (e: unknown) => e instanceof InputError && e.line === 1 && /field "label": .*expected string/.test(e.message),
     );
 
     const broken = resultsFolder('bad-runfile');
@@ -198,7 +198,8 @@ describe('readResults', () => {
     writeFileSync(file, JSON.stringify({ run: { ...runFile(METHODS[0], 1).run, result: undefined }, trace: [] }));
     await assert.rejects(
       readResults(broken),
-      (e: unknown) => e instanceof InputError && e.file === file && /field "result" is missing/.test(e.message),
+      (e: unknown) =>
+        e instanceof InputError && e.file === file && /field "run\.result": .*expected object/.test(e.message),
     );
   });
 });
@@ -210,28 +211,38 @@ describe('buildSweepReport', () => {
     assert.equal(report.title, 'optlab sweep: tiny');
     assert.deepEqual(
       report.sections.map((s) => s.id),
-      ['sweep', 'method-gd', 'method-lbfgs', 'all-runs'],
+      ['sweep', 'methods-compared', 'method-gd', 'method-lbfgs', 'all-runs'],
     );
     assert.deepEqual(
       report.sections.flatMap((s) => s.figures.map((f) => f.id)),
-      ['method-gd-passes', 'method-gd-seconds', 'method-lbfgs-passes', 'method-lbfgs-seconds'],
+      ['compare-passes', 'method-gd-passes', 'method-gd-seconds', 'method-lbfgs-passes', 'method-lbfgs-seconds'],
+    );
+    // The comparison states its rule and picks each method's best label (one label each here).
+    const compared = report.sections[1];
+    assert.match(compared.text, /lowest mean final F over its seeds/);
+    assert.deepEqual(
+      compared.tables[0].rows.map((r) => [r[0], r[1], r[2]]),
+      [
+        ['gd', 'gd[step=0.5]', '1'],
+        ['lbfgs', 'lbfgs[memory=5]', '1'],
+      ],
     );
     // f* = the best value of any run: lbfgs (rate 0.1) seed 1 at the last iteration.
     const fStar = 0.4 + 0.1 ** ITERS * 1.1;
-    const fig = report.sections[1].figures[0].spec as unknown as { title: { subtitle: string } };
+    const fig = report.sections[2].figures[0].spec as unknown as { title: { subtitle: string } };
     assert.equal(fig.title.subtitle, 'f* = 0.4: the best value any run reached on tiny, logistic, labels pm1');
     assert.equal(Number(fStar.toPrecision(10)), 0.4);
     const problems = report.sections[0].tables[2];
     assert.equal(problems.rows[0][7], Number(fStar.toPrecision(12)));
     assert.equal(problems.rows[0][8], 'lbfgs[memory=5]@tiny#1');
-    const results = report.sections[2].tables[0];
+    const results = report.sections[3].tables[0];
     assert.deepEqual(results.headers.slice(0, 4), ['run', 'seeds', 'final F', 'F − f*']);
     assert.equal(results.rows[0][0], 'lbfgs[memory=5]');
     assert.equal(results.rows[0][1], 2);
     assert.equal(results.rows[0][5], 'max-iterations ×2');
     assert.equal(results.rows[0][7], '24'); // passes: 2·n·12 / n
     assert.equal(results.rows[0].at(-1), '83.5%'); // mean test accuracy of 84% and 83%
-    assert.equal(report.sections[3].tables[0].rows.length, 4);
+    assert.equal(report.sections[4].tables[0].rows.length, 4);
   });
 });
 
@@ -250,8 +261,8 @@ describe('writeReport', () => {
       onProgress: (done, total, id) => progress.push(`${done}/${total} ${id}`),
     });
     ms = performance.now() - t0;
-    assert.equal(progress.length, 4);
-    assert.equal(progress.at(-1)?.startsWith('4/4 '), true);
+    assert.equal(progress.length, 5);
+    assert.equal(progress.at(-1)?.startsWith('5/5 '), true);
   });
 
   it('writes every figure as SVG and PNG, then report.html, atomically (no temp files left)', () => {
@@ -287,9 +298,9 @@ describe('writeReport', () => {
   it('report.html is self-contained: vega inlined, no vega-lite, links to each figure file', () => {
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     assert.ok(html.length > 500_000 && html.length < 2_000_000, `size ${html.length}`);
-    process.stdout.write(`# report.html: ${(html.length / 1e6).toFixed(2)} MB for 4 figures\n`);
+    process.stdout.write(`# report.html: ${(html.length / 1e6).toFixed(2)} MB for 5 figures\n`);
     const links = [...html.matchAll(/href="(figures\/[^"]+)"/g)].map((m) => m[1]);
-    assert.equal(links.length, 8);
+    assert.equal(links.length, 10);
     for (const l of links) assert.ok(existsSync(join(dir, l)), l);
     // Outside the inlined scripts: no external source of any kind (PNGs are linked, not embedded).
     const markup = html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '');
@@ -312,7 +323,7 @@ describe('writeReport', () => {
       );
       assert.ok(charts[0].texts.some((t) => t.startsWith('f* = ')));
       const tables = await page.$$eval('table', (t) => t.length);
-      assert.equal(tables, 3 + 2 + 1);
+      assert.equal(tables, 3 + 1 + 2 + 1);
       assert.deepEqual(requests, [url]);
       assert.deepEqual(errors, []);
     });
@@ -326,9 +337,9 @@ describe('optlab report (CLI)', () => {
     assert.equal(r.code, 0, `${r.stderr}\n(is src/cli/commands/report.ts registered in src/cli/main.ts's COMMANDS?)`);
     const [first, second] = r.stdout.split('\n');
     assert.equal(first, join(dir, 'report.html'));
-    assert.match(second, /^4 figures \(SVG and PNG\) in /);
+    assert.match(second, /^5 figures \(SVG and PNG\) in /);
     assert.ok(readFileSync(join(dir, 'report.html'), 'utf8').includes('<title>CLI &lt;report&gt;</title>'));
-    assert.equal(readdirSync(join(dir, 'figures')).length, 8);
+    assert.equal(readdirSync(join(dir, 'figures')).length, 10);
   });
 
   it('a missing folder is one clean line on stderr and exit 2', () => {

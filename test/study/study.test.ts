@@ -8,6 +8,7 @@ import type { Manifest, RunRow } from '../../src/sweep/results.js';
 import { openReport, skipWithoutBrowser } from '../helpers/browser.js';
 import { optlab } from '../helpers/cli.js';
 import { dataDir, findDataFile } from '../helpers/data.js';
+import { checkInteractiveReport } from '../helpers/report-page.js';
 import { checkFigures, checkReport } from './checker.js';
 
 const root = mkdtempSync(join(tmpdir(), 'optlab-study-'));
@@ -129,6 +130,12 @@ describe('optlab study --preset full on a9a', { skip: skipData, timeout: 600_000
     const best = Math.min(...runs.map((r) => r.result.value));
     assert.ok(land.fStar >= best - 1e-9, `the landscape's ${land.fStar} against the runs' ${best}`);
     assert.ok(Object.keys(land.reached).length >= 1);
+  });
+
+  it('report.html is interactive: x switch, legend toggle, table CSV, no sideways scroll, marks with extent', {
+    skip: skipWithoutBrowser,
+  }, async () => {
+    await checkInteractiveReport(join(out, 'report.html'));
   });
 
   it('optlab report rebuilds the study report from the folder', () => {

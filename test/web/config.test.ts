@@ -84,7 +84,9 @@ const configArb: fc.Arbitrary<PlaygroundConfig> = fc
       )
       .map(plain),
     runs: fc.array(runArb, { minLength: 1, maxLength: 4 }),
-    chart: fc.record({ x: fc.constantFrom(...X_AXES), y: fc.constantFrom(...Y_AXES), log: fc.boolean() }).map(plain),
+    chart: fc
+      .record({ x: fc.constantFrom(...X_AXES), y: fc.constantFrom(...Y_AXES), log: fc.boolean(), logX: fc.boolean() })
+      .map(plain),
   })
   .map(plain) as fc.Arbitrary<PlaygroundConfig>;
 

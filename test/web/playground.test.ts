@@ -274,6 +274,35 @@ describe('the playground in Chromium', { skip: skipWithoutBrowser }, () => {
     assert.deepEqual(errors, []);
   });
 
+  it(
+    'a new method starts from its defaults; log x; the chart and the Run button stay in view at 1440×900',
+    LONG,
+    async (t) => {
+      if (!requireDataFile(t, 'a9a')) return;
+      const query = '?data=a9a&m1=sgd&m1.step=0.1&m1.max-iter=5&m2=gd&m3=adam&m4=bfgs';
+      const { page, errors } = await open(query, { width: 1440, height: 900 });
+      await datasetLoaded(page, 32561);
+      await page.waitForFunction(`location.search.includes('m1.step=0.1')`);
+      await page.selectOption('#method-1', 'lbfgs');
+      // The SGD step is gone (L-BFGS starts from its own defaults); the budget stays.
+      await page.waitForFunction(`location.search.includes('m1=lbfgs') && !location.search.includes('m1.step=')`);
+      assert.match(await page.evaluate('location.search'), /m1\.max-iter=5/);
+      await page.check('#log-x');
+      await page.waitForFunction(`location.search.includes('logx=1')`);
+      // Scroll to the last run card: the chart and the Run button are still on screen.
+      await page.evaluate(`document.querySelector('#runs').lastElementChild.scrollIntoView({ block: 'end' })`);
+      const inView = (await page.evaluate(`(() => {
+      const r = (sel) => document.querySelector(sel).getBoundingClientRect();
+      const c = r('#chart'), b = r('#run');
+      return { scrolled: window.scrollY, chart: [c.top, c.bottom], run: [b.top, b.bottom] };
+    })()`)) as { scrolled: number; chart: [number, number]; run: [number, number] };
+      assert.ok(inView.scrolled > 0, 'the page scrolled to the last card');
+      assert.ok(inView.chart[0] >= 0 && inView.chart[1] <= 900, `chart at ${inView.chart.join('–')}`);
+      assert.ok(inView.run[0] >= 0 && inView.run[1] <= 900, `Run button at ${inView.run.join('–')}`);
+      assert.deepEqual(errors, []);
+    },
+  );
+
   it('updates the chart while runs go, and stops one run, then the other', LONG, async (t) => {
     if (!requireDataFile(t, 'a9a')) return;
     const { page, errors } = await open(

@@ -56,6 +56,8 @@ export interface ChartConfig {
   x: XAxis;
   y: YAxis;
   log: boolean;
+  /** Log scale of the x-axis (SGD's 10 passes beside L-BFGS's 1500). */
+  logX: boolean;
 }
 
 export interface PlaygroundConfig {
@@ -78,7 +80,7 @@ export function defaultConfig(): PlaygroundConfig {
     testData: '',
     problem: { objective: 'sigmoid-lsq', labels: '01', lambda: 0, l2: 0 },
     runs: [defaultRun('lbfgs'), { ...defaultRun('sgd'), params: { step: 0.5 } }],
-    chart: { x: 'passes', y: 'gap', log: true },
+    chart: { x: 'passes', y: 'gap', log: true, logX: false },
   };
 }
 
@@ -119,6 +121,7 @@ export function toQuery(c: PlaygroundConfig, run = false): string {
     if (r.seed !== 0) q.push([`${m}.seed`, num(r.seed)]);
   });
   q.push(['x', c.chart.x], ['y', c.chart.y], ['log', c.chart.log ? '1' : '0']);
+  if (c.chart.logX) q.push(['logx', '1']);
   if (run) q.push(['run', '1']);
   // Keep `:`, `,` and `/` readable; encode everything else a query value must not hold.
   const enc = (s: string) => encodeURIComponent(s).replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%2F/g, '/');
@@ -211,6 +214,9 @@ export function fromQuery(search: string): ParsedQuery {
         break;
       case 'log':
         c.chart.log = v !== '0' && v !== 'false';
+        break;
+      case 'logx':
+        c.chart.logX = v !== '0' && v !== 'false';
         break;
       case 'run':
         run = v !== '0' && v !== 'false';

@@ -311,17 +311,20 @@ function chartControls(): void {
   const x = byId<HTMLSelectElement>('x-axis');
   const y = byId<HTMLSelectElement>('y-axis');
   const log = byId<HTMLInputElement>('log-y');
+  const logX = byId<HTMLInputElement>('log-x');
   x.value = config.chart.x;
   y.value = config.chart.y;
   log.checked = config.chart.log;
+  logX.checked = config.chart.logX;
   const changed = () => {
-    config.chart = { x: x.value as XAxis, y: y.value as YAxis, log: log.checked };
+    config.chart = { x: x.value as XAxis, y: y.value as YAxis, log: log.checked, logX: logX.checked };
     syncUrl();
     scheduleRender();
   };
   x.addEventListener('change', changed);
   y.addEventListener('change', changed);
   log.addEventListener('change', changed);
+  logX.addEventListener('change', changed);
   byId('export-png').addEventListener('click', async () => {
     const url = await (await getChart()).png();
     const a = document.createElement('a');

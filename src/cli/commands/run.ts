@@ -117,7 +117,7 @@ async function runAndReport(
   });
   if (o.out) {
     writeFileAtomic(join(o.out, 'run.json'), `${toJson(record)}\n`);
-    writeFileAtomic(join(o.out, 'trace.csv'), traceCsv(r.trace));
+    writeFileAtomic(join(o.out, 'trace.csv'), traceCsv(r.trace, train.X.rows));
   }
   if (o.json) process.stdout.write(`${toJson(record)}\n`);
   else {

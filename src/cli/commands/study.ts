@@ -21,6 +21,7 @@ interface StudyFlags extends ClusterFlags {
   l2: number;
   landscapeStarts: number;
   quiet?: boolean;
+  reference?: 'scipy';
 }
 
 /** `results/study-<timestamp>` (local time, sortable, no characters a shell would mind). */
@@ -64,7 +65,13 @@ export function register(program: Command): void {
     )
     .option('--l2 <M>', 'L2 weight: adds (M/2)*||x||^2', nonNegative, 0)
     .option('--landscape-starts <k>', 'random starts of the landscape section (0: no landscape)', nonNegativeInt, 5)
-    .option('--quiet', 'no progress display');
+    .option('--quiet', 'no progress display')
+    .addOption(
+      new Option(
+        '--reference <tool>',
+        "also run SciPy's L-BFGS-B, BFGS and CG (python3 + scipy) and show them in the report",
+      ).choices(['scipy']),
+    );
   addSlurmOptions(cmd).action(async (o: StudyFlags) => {
     const out = o.out ?? defaultStudyOut();
     checkSlurmFlags(o);
@@ -117,6 +124,7 @@ export function register(program: Command): void {
         ...setting,
         jobs: o.jobs,
         png: o.png,
+        ...(o.reference ? { reference: o.reference } : {}),
         signal: ctl.signal,
         onEvent: (e) => display.event(e),
         onStage: (m) => display.stage(m),

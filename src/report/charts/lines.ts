@@ -36,6 +36,8 @@ export interface LineChartOptions {
   height?: number;
   /** Field (nominal) whose values select the dash pattern of the lines, e.g. a variant next to the colour. */
   strokeDash?: string;
+  /** Title of the series in the legend and the tooltip (default: the `color` field's name). */
+  seriesTitle?: string;
 }
 
 function fmt(log: boolean | undefined): string {
@@ -66,14 +68,15 @@ export function lineChartSpec(rows: Array<Record<string, unknown>>, opts: LineCh
   const color = {
     field: opts.color,
     type: 'nominal' as const,
-    title: opts.color,
+    title: opts.seriesTitle ?? opts.color,
     legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2.5, symbolSize: 200 },
   };
+  // Tooltips name what they show (the axis titles), not the fields (which may be 'x' and 'y').
   const tooltip = [
-    { field: opts.color, type: 'nominal' as const },
+    { field: opts.color, type: 'nominal' as const, title: opts.seriesTitle ?? opts.color },
     ...(opts.strokeDash !== undefined ? [{ field: opts.strokeDash, type: 'nominal' as const }] : []),
-    { field: opts.x, type: 'quantitative' as const, format: fmt(opts.logX) },
-    { field: opts.y, type: 'quantitative' as const, format: fmt(opts.logY) },
+    { field: opts.x, type: 'quantitative' as const, format: fmt(opts.logX), title: opts.xTitle ?? opts.x },
+    { field: opts.y, type: 'quantitative' as const, format: fmt(opts.logY), title: opts.yTitle ?? opts.y },
     ...(opts.band
       ? [
           { field: opts.band.lo, type: 'quantitative' as const, format: fmt(opts.logY) },

@@ -41,9 +41,11 @@ export class ConvergenceChart {
         y: 'y',
         color: 'run',
         title,
-        xTitle: X_TITLES[chart.x],
+        xTitle: `${X_TITLES[chart.x]}${chart.logX ? ' (log scale)' : ''}`,
         yTitle: `${Y_TITLES[chart.y]}${chart.log ? ' (log scale)' : ''}`,
         logY: chart.log,
+        logX: chart.logX,
+        seriesTitle: 'run',
         height: narrow ? 220 : 320,
       }) as TopLevelSpec & Record<string, unknown>;
       const live = {
@@ -51,7 +53,15 @@ export class ConvergenceChart {
         width: 'container',
         autosize: { type: 'fit-x', contains: 'padding', resize: true }, // re-layout as labels change
         data: { name: 'points', values: rows },
-        config: { ...CHART_CONFIG, legend: { ...CHART_CONFIG.legend, orient: narrow ? 'bottom' : 'right' } },
+        // On a phone the legend goes under the chart, one entry per line, labels cut to the width (not the page's).
+        config: {
+          ...CHART_CONFIG,
+          legend: {
+            ...CHART_CONFIG.legend,
+            orient: narrow ? 'bottom' : 'right',
+            ...(narrow ? { columns: 1, labelLimit: Math.max(120, this.el.clientWidth - 60) } : {}),
+          },
+        },
       } as unknown as TopLevelSpec;
       this.result = await embed(this.el, live, {
         renderer: 'canvas',

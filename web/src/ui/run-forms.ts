@@ -103,11 +103,9 @@ export class RunForms {
     methodSelect.addEventListener('change', () => {
       const runs = this.config().runs;
       const m = methodSelect.value as MethodName;
-      // Keep the parameters the new method also takes, and the budgets, seed and start.
-      const params: RunSpec['params'] = {};
-      for (const p of METHODS[m].params)
-        if (runs[i].params[p] !== undefined) (params as Record<string, unknown>)[p] = runs[i].params[p];
-      runs[i] = { ...runs[i], method: m, params };
+      // A new method starts from its own defaults (an SGD step of 0.1 means nothing to L-BFGS); the
+      // budgets, seed and start are the run's and stay.
+      runs[i] = { ...runs[i], method: m, params: {} };
       const fresh = this.card(i);
       this.cards[i].el.replaceWith(fresh.el);
       this.cards[i] = fresh;
