@@ -86,7 +86,7 @@ export function describeShard(s: Shard): string {
 
 /** Submits with --slurm and prints the outcome; sets the exit code (1 when --wait saw a failure). */
 export async function runSlurm(
-  o: ClusterFlags & { jobs?: number; resume?: boolean },
+  o: ClusterFlags & { jobs?: number; resume?: boolean; force?: boolean },
   file: string,
   out: string,
   extra: { reportArgs?: string[]; reportPartial?: boolean; name?: string } = {},
@@ -101,6 +101,7 @@ export async function runSlurm(
     ...(o.arrayParallelism !== undefined ? { parallelism: o.arrayParallelism } : {}),
     sbatch: o.sbatch ?? [],
     resume: o.resume === true,
+    force: o.force === true,
     wait: o.wait === true,
     dryRun: o.dryRun === true,
     ...extra,

@@ -1,3 +1,4 @@
+import { WOLFE_DEFAULTS } from '../linesearch/wolfe.js';
 import type { RowBatch } from '../objectives/objective.js';
 import type { Oracle } from '../run/oracle.js';
 import { dot, sub } from '../run/vec.js';
@@ -31,9 +32,10 @@ export class Descent extends FullBatchMethod {
   private steps = 0;
 
   /**
-   * @param scaledFirstStep start the first iteration's line search at α₀ = 1/‖d₀‖ (a unit move, as L-BFGS-B
-   *   does: Byrd, Lu, Nocedal & Zhu 1995, and its lnsrlb) instead of the rule's step: d₀ = −∇f(x₀) carries the
-   *   gradient's scale, and the first pair (s, y) sets H₀'s scale γ = sᵀy/yᵀy for the rest of the run.
+   * @param scaledFirstStep start the first iteration's line search at α₀ = step/‖d₀‖ (with the default step 1,
+   *   a unit move, as L-BFGS-B does: Byrd, Lu, Nocedal & Zhu 1995, and its lnsrlb) instead of at the rule's
+   *   step: d₀ = −∇f(x₀) carries the gradient's scale, and the first pair (s, y) sets H₀'s scale
+   *   γ = sᵀy/yᵀy for the rest of the run. A step given by the user still scales that first trial.
    */
   constructor(
     d: number,
@@ -65,7 +67,11 @@ export class Descent extends FullBatchMethod {
     let rule = this.rule;
     if (this.scaledFirstStep && this.steps === 0 && rule.kind !== 'constant' && batch === undefined) {
       const norm = Math.sqrt(dot(this.dir, this.dir));
-      if (norm > 0 && Number.isFinite(norm)) rule = { ...rule, step: 1 / norm };
+      if (norm > 0 && Number.isFinite(norm)) {
+        // the Wolfe search brackets within (0, alphaMax]: a huge user step stays a huge (but valid) first trial
+        const cap = rule.kind === 'wolfe' ? WOLFE_DEFAULTS.alphaMax : Number.POSITIVE_INFINITY;
+        rule = { ...rule, step: Math.min(rule.step / norm, cap) };
+      }
     }
     let moved = moveAlong(rule, oracle, this.x, this.f, this.g, this.dir, this.xNew, this.gNew, batch);
     if (!moved.ok && curvature.hasMemory()) {

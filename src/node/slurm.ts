@@ -23,6 +23,7 @@ import { expandSweep } from '../sweep/expand.js';
 import type { ShardRecord } from '../sweep/results.js';
 import { readSweep } from '../sweep/schema.js';
 import { writeFileAtomic } from './atomic.js';
+import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
 import { dataDir } from './paths.js';
 import { readShardRecords } from './shard-record.js';
 import { checkSbatchArgs, mergeScript, type ScriptOptions, shellQuote, sweepScript } from './slurm-scripts.js';
@@ -41,6 +42,8 @@ export interface SlurmOptions {
   sbatch?: string[];
   /** Resubmit into a folder that holds results (only the missing runs run). */
   resume?: boolean;
+  /** Write into a non-empty `out` that optlab did not create. */
+  force?: boolean;
   wait?: boolean;
   /** Print the scripts and the commands, submit nothing. */
   dryRun?: boolean;
@@ -153,6 +156,8 @@ export async function submitSlurm(o: SlurmOptions): Promise<SlurmOutcome> {
   const spec = readSweep(text, o.file);
   const runs = expandSweep(spec);
   const paths = sweepPaths(out);
+  // a foreign non-empty folder is refused before anything is written (the tasks then run with --resume)
+  checkOutputFolder(out, { resume: o.resume, force: o.force, kind: 'sweep' });
   if (existsSync(paths.sweep) && readFileSync(paths.sweep, 'utf8') !== `${toJson(spec)}\n`) {
     throw new OptlabError(`${paths.sweep} is not the sweep in ${o.file} (after validation); choose another --out`);
   }
@@ -238,6 +243,7 @@ export async function submitSlurm(o: SlurmOptions): Promise<SlurmOutcome> {
 
   // 3. write and submit (sbatch is checked first, so that nothing is written without it)
   slurmCmd('sbatch', ['--version'], env);
+  claimOutputFolder(out, 'sweep');
   mkdirSync(resolve(dir, 'logs'), { recursive: true });
   let arrayJob: string | undefined;
   if (scripts.sweep !== null) {

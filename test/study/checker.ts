@@ -26,15 +26,15 @@ const strip = (s: string) => unescapeHtml(s.replace(/<code>(.*?)<\/code>/g, '«$
 /** The sections of a report.html. */
 export function parseReport(html: string): ReportSection[] {
   const out: ReportSection[] = [];
-  for (const m of html.matchAll(/<section id="([^"]+)">([\s\S]*?)<\/section>/g)) {
+  for (const m of html.matchAll(/<section id="([^"]+)"[^>]*>([\s\S]*?)<\/section>/g)) {
     const body = m[2];
-    const title = strip(/<h2>([\s\S]*?)<\/h2>/.exec(body)?.[1] ?? '');
-    const paragraphs = [...body.replace(/<table[\s\S]*?<\/table>/g, '').matchAll(/<p>([\s\S]*?)<\/p>/g)].map((p) =>
-      strip(p[1]),
-    );
-    const tables = [...body.matchAll(/<table>([\s\S]*?)<\/table>/g)].map((t) => {
+    const title = strip(/<h2[^>]*>([\s\S]*?)<\/h2>/.exec(body)?.[1] ?? '');
+    const paragraphs = [
+      ...body.replace(/<table[\s\S]*?<\/table>/g, '').matchAll(/<p(?:\s[^>]*)?>([\s\S]*?)<\/p>/g),
+    ].map((p) => strip(p[1]));
+    const tables = [...body.matchAll(/<table[^>]*>([\s\S]*?)<\/table>/g)].map((t) => {
       const headers = [...t[1].matchAll(/<th[^>]*>([\s\S]*?)<\/th>/g)].map((h) => strip(h[1]));
-      const rows = [...t[1].matchAll(/<tr>([\s\S]*?)<\/tr>/g)]
+      const rows = [...t[1].matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)]
         .map((r) => [...r[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => strip(c[1])))
         .filter((r) => r.length > 0);
       return { headers, rows };
