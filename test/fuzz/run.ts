@@ -8,7 +8,7 @@
  * them all). Exits 1 when any case fails.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readLibsvmFile } from '../../src/node/read-libsvm.js';
@@ -74,6 +74,7 @@ for (let i = 0; i < cases; i++) {
   outcomes.push(out);
   if (out.failure) {
     failures.push(out);
+    mkdirSync(fixtures, { recursive: true });
     copyFileSync(join(dir, out.name), join(fixtures, out.name));
   }
   if (out.bytes > 2 ** 20 && a9a) {
