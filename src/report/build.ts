@@ -185,11 +185,16 @@ export function problemsTable(runs: readonly RunRow[], traces: readonly TraceRow
 
 /** The first section: manifest, datasets, problems. */
 export function summarySection(runs: readonly RunRow[], traces: readonly TraceRow[], manifest?: Manifest): Section {
-  const labels = new Set(runs.map((r) => r.label)).size;
-  const seeds = new Set(runs.map((r) => r.seed)).size;
+  const perLabel = new Map<string, number>();
+  for (const r of runs) perLabel.set(r.label, (perLabel.get(r.label) ?? 0) + 1);
+  const labels = perLabel.size;
+  const counts = [...perLabel.values()];
+  const lo = Math.min(...counts);
+  const hi = Math.max(...counts);
+  const each = `${lo === hi ? lo : `${lo} to ${hi}`} run${hi === 1 ? '' : 's'} each, one per seed and dataset`;
   const probs = new Set(runs.map(problemKey)).size;
   const parts = [
-    `<p>${runs.length} runs: ${labels} parametrized method${labels === 1 ? '' : 's'} × ${seeds} seed${seeds === 1 ? '' : 's'} on ${probs} problem${probs === 1 ? '' : 's'} (dataset and objective).</p>`,
+    `<p>${runs.length} runs of ${labels} parametrized method${labels === 1 ? '' : 's'} (${each}) on ${probs} problem${probs === 1 ? '' : 's'} (dataset and objective).</p>`,
   ];
   if (manifest && manifest.status !== 'complete') {
     parts.push(

@@ -249,8 +249,11 @@ export function convergenceFigure(traces: readonly TraceRow[], opts: Convergence
       : 'One seed per run label.',
   );
   if (hasFStar) {
+    const floor = gapFloor(opts.fStar as number);
+    // said only when a drawn point sits on the floor (rows hold values rounded to 6 digits)
+    const touches = rows.some((r) => typeof r.gap === 'number' && r.gap <= floor * (1 + 1e-5));
     notes.push(
-      `F − f* is floored at 1e-16·max(1, |f*|) = ${gapFloor(opts.fStar as number).toExponential(1)} for the log scale (the run that reached f* touches the floor).`,
+      `F − f* is floored at 1e-16·max(1, |f*|) = ${floor.toExponential(1)} for the log scale${touches ? ' (a run that reached f* touches the floor)' : ''}.`,
     );
   }
   if (flagged > 0)

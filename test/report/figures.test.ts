@@ -112,6 +112,22 @@ describe('convergenceFigure', () => {
     assert.match(f.caption, /^One seed per run label\. /);
   });
 
+  it('the caption says a run touches the floor only when one does', () => {
+    // the traces' gaps are 0.5^((li+1)k)·(1 + seed/10) > 0: none reaches f* unless f* is lowered to a value
+    const none = convergenceFigure(traces(['gd'], [1]), {
+      id: 'n',
+      x: 'iter',
+      y: 'gap',
+      fStar: F_STAR - 1,
+      title: 't',
+    });
+    assert.doesNotMatch(none.caption, /touches the floor/);
+    const rows = traces(['gd'], [1]);
+    rows[rows.length - 1].value = F_STAR; // this run reached f*
+    const some = convergenceFigure(rows, { id: 's', x: 'iter', y: 'gap', fStar: F_STAR, title: 't' });
+    assert.match(some.caption, /\(a run that reached f\* touches the floor\)/);
+  });
+
   it('a gap without f* is refused; a bad id is refused', () => {
     assert.throws(
       () => convergenceFigure(traces(['gd'], [1]), { id: 'x', x: 'iter', y: 'gap', title: 't' }),
