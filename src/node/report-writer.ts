@@ -28,7 +28,13 @@ import { type HtmlSection, renderHtmlPage } from '../report/html.js';
 import { renderSvg } from '../report/vega.js';
 import { traceRows } from '../sweep/execute.js';
 import type { Manifest, RunFile, RunRow, TraceRow } from '../sweep/results.js';
-import { firstIssue, ManifestSchema, RunFileSchema, RunRowSchema, TraceRowSchema } from '../sweep/results-schema.js';
+import {
+  firstIssue,
+  LegacyTraceRowSchema,
+  ManifestSchema,
+  RunFileSchema,
+  RunRowSchema,
+} from '../sweep/results-schema.js';
 import { writeFileAtomic } from './atomic.js';
 import { chartFontFiles } from './png.js';
 import { loadInlineScripts } from './scripts.js';
@@ -214,10 +220,38 @@ function checkRun(v: unknown, file: string, line: number): RunRow {
   } as RunRow;
 }
 
-/** A validated trace.jsonl row. */
-function checkTraceRow(v: unknown, file: string, line: number): TraceRow {
-  const t = parseWith(TraceRowSchema, v, file, line, 'trace row');
-  return { ...t, method: t.method as TraceRow['method'], seconds: nan(t.seconds), passes: nan(t.passes) };
+/**
+ * A validated trace.jsonl row. A row of an older folder, without the problem columns, gets them from its run
+ * (`runs`, by id); such a row whose run is not in runs.jsonl is an error naming the line.
+ */
+function checkTraceRow(v: unknown, file: string, line: number, runs: ReadonlyMap<string, RunRow>): TraceRow {
+  const t = parseWith(LegacyTraceRowSchema, v, file, line, 'trace row');
+  const { loss, lambda, l2, labels } = t;
+  let problem: RunRow['objective'];
+  let subset = t.subset;
+  if (loss !== undefined && lambda !== undefined && l2 !== undefined && labels !== undefined) {
+    problem = { loss, lambda, l2, labels };
+  } else {
+    const run = runs.get(t.id);
+    if (run === undefined) {
+      throw new InputError(
+        file,
+        line,
+        1,
+        `trace row of run "${t.id}" has no loss/lambda/l2/labels fields, and runs.jsonl has no run of that id to take them from`,
+      );
+    }
+    problem = run.objective;
+    subset ??= run.dataset.subset;
+  }
+  return {
+    ...t,
+    ...(subset !== undefined ? { subset } : {}),
+    ...problem,
+    method: t.method as TraceRow['method'],
+    seconds: nan(t.seconds),
+    passes: nan(t.passes),
+  };
 }
 
 /** Reads a JSON Lines file, calling `each` with every non-blank line's value and its 1-based line number. */
@@ -307,7 +341,8 @@ export async function readResults(dir: string): Promise<Results> {
     await readJsonl(runsJsonl, (v, line) => runs.push(checkRun(v, runsJsonl, line)));
     if (runs.length >= runFiles.length && runs.length > 0) {
       const traces: TraceRow[] = [];
-      await readJsonl(traceJsonl, (v, line) => traces.push(checkTraceRow(v, traceJsonl, line)));
+      const byId = new Map(runs.map((r) => [r.id, r]));
+      await readJsonl(traceJsonl, (v, line) => traces.push(checkTraceRow(v, traceJsonl, line, byId)));
       addExternal(dir, runs, traces);
       return { runs, traces, ...opt, source: 'jsonl' };
     }

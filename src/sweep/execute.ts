@@ -139,16 +139,26 @@ export function datasetOfId(run: Pick<RunRow, 'id' | 'label'>): string {
   return run.id.slice(run.label.length + 1, run.id.lastIndexOf('#'));
 }
 
-/** The flat trace rows of a run (DIR/trace.jsonl), `passes` = sampleGradients / n. */
+/**
+ * The flat trace rows of a run (DIR/trace.jsonl): each point with the run's id, label, method, problem (dataset,
+ * subset, loss, λ, l2, labels) and seed, and `passes` = sampleGradients / n.
+ */
 export function traceRows(file: RunFile): TraceRow[] {
   const { run } = file;
   const dataset = datasetOfId(run);
+  const { loss, lambda, l2, labels } = run.objective;
+  const subset = run.dataset.subset;
   return file.trace.map((p) => ({
     id: run.id,
     label: run.label,
     ...(run.group !== undefined ? { group: run.group } : {}),
     method: run.method,
     dataset,
+    ...(subset !== undefined ? { subset } : {}),
+    loss,
+    lambda,
+    l2,
+    labels,
     seed: run.seed,
     given: run.given,
     iter: p.iter,

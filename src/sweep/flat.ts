@@ -103,7 +103,7 @@ export function flatRuns(runs: readonly RunRow[]): FlatTable {
   ]);
 }
 
-/** The trace table; see the module comment. Trace rows of a run missing from `runs` get null problem cells. */
+/** The trace table; see the module comment (the problem columns are the trace rows' own). */
 export function flatTraces(runs: readonly RunRow[], traces: readonly TraceRow[]): FlatTable {
   const byId = new Map(runs.map((r) => [r.id, r]));
   const t = (i: number) => traces[i];
@@ -114,11 +114,11 @@ export function flatTraces(runs: readonly RunRow[], traces: readonly TraceRow[])
     ['group', 'string', (i) => t(i).group ?? null],
     ['method', 'string', (i) => t(i).method],
     ['dataset', 'string', (i) => t(i).dataset],
-    ['subset', 'number', (i) => run(i)?.dataset.subset ?? null],
-    ['loss', 'string', (i) => run(i)?.objective.loss ?? null],
-    ['lambda', 'number', (i) => run(i)?.objective.lambda ?? null],
-    ['l2', 'number', (i) => run(i)?.objective.l2 ?? null],
-    ['labels', 'string', (i) => run(i)?.objective.labels ?? null],
+    ['subset', 'number', (i) => t(i).subset ?? run(i)?.dataset.subset ?? null],
+    ['loss', 'string', (i) => t(i).loss],
+    ['lambda', 'number', (i) => t(i).lambda],
+    ['l2', 'number', (i) => t(i).l2],
+    ['labels', 'string', (i) => t(i).labels],
     ['seed', 'number', (i) => t(i).seed],
     ['iter', 'number', (i) => t(i).iter],
     ['epoch', 'number', (i) => t(i).epoch],

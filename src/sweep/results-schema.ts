@@ -94,18 +94,32 @@ export const TracePointSchema = z.object({
   vectorUpdates: count,
 });
 
-/** One row of `trace.jsonl`: a trace point with its run's id, label, method, dataset and seed. */
+/**
+ * One row of `trace.jsonl`: a trace point with its run's id, label, method, problem (dataset, subset, loss, λ,
+ * l2, labels) and seed.
+ */
 export const TraceRowSchema = z.object({
   id: name,
   label: name,
   group: name.optional(),
   method: name,
   dataset: name,
+  subset: count.optional().describe('set when the run used only the first `subset` rows of the dataset'),
+  loss: name.describe('the smooth loss of the objective, e.g. `sigmoid-lsq`'),
+  lambda: z.number().describe('L1 weight λ of the objective'),
+  l2: z.number().describe('L2 weight μ of the objective'),
+  labels: name.describe('label encoding: `01` or `pm1`'),
   seed: z.number(),
   given: params.default({}),
   ...TracePointSchema.shape,
   passes: num,
 });
+
+/**
+ * A `trace.jsonl` row as older optlab versions wrote it, without the problem columns (loss, lambda, l2, labels):
+ * what `optlab report` still reads, filling them in from the run's row in `runs.jsonl`.
+ */
+export const LegacyTraceRowSchema = TraceRowSchema.partial({ loss: true, lambda: true, l2: true, labels: true });
 
 export const RunFileSchema = z.object({
   run: RunRowSchema.extend({ x: z.array(num).optional() }),

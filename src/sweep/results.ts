@@ -11,7 +11,8 @@ import type { TracePoint } from '../run/result.js';
  *                       atomically when the run ends (`--resume` skips the ids found here); <file> is a
  *                       filesystem-safe form of the id
  *   DIR/runs.jsonl      every `RunRow` (without `x`), one per line, in sweep order (written at the end)
- *   DIR/trace.jsonl     every `TraceRow`, one per line, in sweep order (written at the end)
+ *   DIR/trace.jsonl     every `TraceRow`, one per line, in sweep order (written at the end); each row carries
+ *                       its run's problem (loss, lambda, l2, labels, dataset, subset) and passes
  *   DIR/shards/<name>.json one `ShardRecord` per shard process (`optlab sweep --shard K/N`, a SLURM array task,
  *                       a Kubernetes pod), written atomically when it starts and ends; shards write no
  *                       manifest.json, runs.jsonl or trace.jsonl: `optlab merge DIR` builds those
@@ -52,13 +53,24 @@ export interface RunRow {
   x?: number[];
 }
 
-/** One trace point of one run, flat. */
+/**
+ * One trace point of one run, flat, with its problem on every row (loss, λ, l2, labels, dataset, subset), so
+ * `trace.jsonl` read alone into pandas, polars or DuckDB groups by problem (f* per problem, not over all
+ * traces). Folders written before these columns existed are read with them filled in from `runs.jsonl`.
+ */
 export interface TraceRow {
   id: string;
   label: string;
   group?: string;
   method: MethodName;
   dataset: string;
+  /** Set when the run used only the first `subset` rows of the dataset. */
+  subset?: number;
+  /** The objective: smooth loss name, L1 weight λ, L2 weight μ, label encoding (as in `RunRow.objective`). */
+  loss: string;
+  lambda: number;
+  l2: number;
+  labels: string;
   seed: number;
   given: Record<string, ParamValue>;
   iter: number;

@@ -116,6 +116,48 @@ describe('published JSON Schemas', () => {
   });
 });
 
+describe('trace.jsonl carries the problem', () => {
+  it("every row has its run's loss, lambda, l2, labels and dataset, so f* per problem needs no join", async () => {
+    const runs = new Map(jsonl<RunRow>(join(out, 'runs.jsonl')).map((r) => [r.id, r]));
+    const traces = jsonl<TraceRow>(join(out, 'trace.jsonl'));
+    assert.ok(traces.length > 0);
+    for (const t of traces) {
+      const r = runs.get(t.id)!;
+      assert.deepEqual(
+        [t.loss, t.lambda, t.l2, t.labels, t.dataset],
+        [r.objective.loss, r.objective.lambda, r.objective.l2, r.objective.labels, r.dataset.name],
+      );
+    }
+    // Two problems in this sweep (λ = 0 and λ = 0.01), told apart by the trace rows alone.
+    assert.deepEqual([...new Set(traces.map((t) => t.lambda))].sort(), [0, 0.01]);
+  });
+
+  it('an older folder, whose trace rows lack those fields, is read with them filled in from runs.jsonl', async () => {
+    const { readResults } = await import('../../src/node/report-writer.js');
+    const old = join(root, 'old-folder');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(old, { recursive: true });
+    writeFileSync(join(old, 'runs.jsonl'), readFileSync(join(out, 'runs.jsonl')));
+    const legacy = jsonl<Record<string, unknown>>(join(out, 'trace.jsonl')).map(
+      ({ loss: _a, lambda: _b, l2: _c, labels: _d, ...rest }) => rest,
+    );
+    writeFileSync(join(old, 'trace.jsonl'), `${legacy.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    const fresh = await readResults(out);
+    const read = await readResults(old);
+    assert.equal(read.traces.length, fresh.traces.length);
+    assert.deepEqual(
+      read.traces.map((t) => [t.id, t.loss, t.lambda, t.l2, t.labels]),
+      fresh.traces.map((t) => [t.id, t.loss, t.lambda, t.l2, t.labels]),
+    );
+    // A legacy row whose run is not in runs.jsonl cannot be placed: one line naming the file and line.
+    const orphan = { ...legacy[0], id: 'nobody@train.svm#0' };
+    writeFileSync(join(old, 'trace.jsonl'), `${JSON.stringify(legacy[0])}\n${JSON.stringify(orphan)}\n`);
+    const r = optlab(['report', old, '--no-png']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /trace\.jsonl:2:1: trace row of run "nobody@train\.svm#0" has no loss\/lambda\/l2\/labels/);
+  });
+});
+
 describe('optlab export', () => {
   it('CSV: runs with parameters as columns, traces with the problem and passes on every row', () => {
     const r = optlab(['export', out, '--format', 'csv']);
@@ -243,6 +285,7 @@ describe('optlab import (external runs)', () => {
     assert.equal(ext.objective.lambda, 0);
     assert.equal(ext.result.counts.passes, 5, 'nfev = 5 full evaluations');
     const rows = res.traces.filter((t) => t.id === ext.id);
+    assert.ok(rows.every((t) => t.loss === ext.objective.loss && t.lambda === 0 && t.labels === ext.objective.labels));
     assert.deepEqual(
       rows.map((t) => [t.iter, t.value, t.passes]),
       [

@@ -92,6 +92,10 @@ describe('shards and merge', () => {
     assert.equal(m.manifest.status, 'complete');
     assert.deepEqual(rows(join(out, 'runs.jsonl')), rows(join(whole, 'runs.jsonl')));
     assert.deepEqual(rows(join(out, 'trace.jsonl')), rows(join(whole, 'trace.jsonl')));
+    assert.ok(
+      rows(join(out, 'trace.jsonl')).every((t) => typeof (t as { loss?: unknown }).loss === 'string'),
+      'merged trace rows carry the problem',
+    );
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Manifest;
     assert.deepEqual(
       manifest.shards!.map((s) => [s.shard.index, s.shard.count, s.status, s.host === manifest.shards![0].host]),
