@@ -20,7 +20,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { renderAsync } from '@resvg/resvg-js';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InputError, OptlabError } from '../errors.js';
 import type { Report } from '../report/build.js';
 import { type Figure, staticSpec } from '../report/figures.js';
@@ -28,13 +28,8 @@ import { type HtmlSection, renderHtmlPage } from '../report/html.js';
 import { renderSvg } from '../report/vega.js';
 import { traceRows } from '../sweep/execute.js';
 import type { Manifest, RunFile, RunRow, TraceRow } from '../sweep/results.js';
-import {
-  firstIssue,
-  LegacyTraceRowSchema,
-  ManifestSchema,
-  RunFileSchema,
-  RunRowSchema,
-} from '../sweep/results-schema.js';
+import { firstIssue, ManifestSchema, RunFileSchema } from '../sweep/results-schema.js';
+import { RowError, runRowOf, traceRowOf } from '../sweep/rows.js';
 import { writeFileAtomic } from './atomic.js';
 import { chartFontFiles } from './png.js';
 import { loadInlineScripts } from './scripts.js';
@@ -200,58 +195,24 @@ function parseWith<T>(schema: z.ZodType<T>, v: unknown, file: string, line: numb
 
 const nan = (v: number | null | undefined): number => (v === null || v === undefined ? Number.NaN : v);
 
-/** A validated run row, with the nulls of its result (non-finite numbers in JSON) turned back into NaN. */
-function checkRun(v: unknown, file: string, line: number): RunRow {
-  const { x: _x, ...run } = parseWith(RunRowSchema.extend({ x: z.unknown().optional() }), v, file, line, 'run row');
-  const res = run.result;
-  return {
-    ...run,
-    method: run.method as RunRow['method'],
-    result: {
-      ...res,
-      value: nan(res.value),
-      gradNorm: nan(res.gradNorm),
-      seconds: nan(res.seconds),
-      sparsity: nan(res.sparsity),
-      ...(res.trainAccuracy !== undefined ? { trainAccuracy: nan(res.trainAccuracy) } : {}),
-      ...(res.testAccuracy !== undefined ? { testAccuracy: nan(res.testAccuracy) } : {}),
-      counts: { ...res.counts, passes: nan(res.counts.passes) },
-    },
-  } as RunRow;
+/** `row()` with a `RowError` turned into an InputError naming the file and the line. */
+function atLine<T>(file: string, line: number, row: () => T): T {
+  try {
+    return row();
+  } catch (e) {
+    if (e instanceof RowError) throw new InputError(file, line, 1, e.message);
+    throw e;
+  }
 }
 
-/**
- * A validated trace.jsonl row. A row of an older folder, without the problem columns, gets them from its run
- * (`runs`, by id); such a row whose run is not in runs.jsonl is an error naming the line.
- */
+/** A validated run row, with the nulls of its result (non-finite numbers in JSON) turned back into NaN. */
+function checkRun(v: unknown, file: string, line: number): RunRow {
+  return atLine(file, line, () => runRowOf(v));
+}
+
+/** A validated trace.jsonl row (an older folder's row gets its problem from its run; see `traceRowOf`). */
 function checkTraceRow(v: unknown, file: string, line: number, runs: ReadonlyMap<string, RunRow>): TraceRow {
-  const t = parseWith(LegacyTraceRowSchema, v, file, line, 'trace row');
-  const { loss, lambda, l2, labels } = t;
-  let problem: RunRow['objective'];
-  let subset = t.subset;
-  if (loss !== undefined && lambda !== undefined && l2 !== undefined && labels !== undefined) {
-    problem = { loss, lambda, l2, labels };
-  } else {
-    const run = runs.get(t.id);
-    if (run === undefined) {
-      throw new InputError(
-        file,
-        line,
-        1,
-        `trace row of run "${t.id}" has no loss/lambda/l2/labels fields, and runs.jsonl has no run of that id to take them from`,
-      );
-    }
-    problem = run.objective;
-    subset ??= run.dataset.subset;
-  }
-  return {
-    ...t,
-    ...(subset !== undefined ? { subset } : {}),
-    ...problem,
-    method: t.method as TraceRow['method'],
-    seconds: nan(t.seconds),
-    passes: nan(t.passes),
-  };
+  return atLine(file, line, () => traceRowOf(v, runs));
 }
 
 /** Reads a JSON Lines file, calling `each` with every non-blank line's value and its 1-based line number. */

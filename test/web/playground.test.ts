@@ -422,6 +422,157 @@ describe('the playground in Chromium', { skip: skipWithoutBrowser }, () => {
     },
   );
 
+  it(
+    "the study's presets fill the run cards in one click, with each run's own λ, and run as the CLI does",
+    LONG,
+    async (t) => {
+      if (!requireDataFile(t, 'a9a')) return;
+      const { page, errors } = await open('?data=a9a');
+      await datasetLoaded(page, 32561);
+      await page.waitForSelector('#preset-list button');
+      const titles = await page.$$eval('#preset-list button', (bs) => bs.map((b) => b.textContent ?? ''));
+      assert.equal(titles.length, 11, titles.join('; '));
+      assert.ok(titles.includes("Q6 proximal gradient over the study's λ (4 runs)"), titles.join('; '));
+      await page.click(`#preset-list button[data-preset="q6-prox-lambda"]`);
+      await page.waitForFunction(`location.search.includes('m4.lambda=0.1')`);
+      const cards = page.locator('fieldset.run-card');
+      assert.equal(await cards.count(), 4);
+      const lambdas = [];
+      for (let i = 0; i < 4; i++) {
+        assert.equal(await page.inputValue(`#method-${i + 1}`), 'prox-gd');
+        lambdas.push(await cards.nth(i).locator('input[data-flag="--lambda"]').inputValue());
+      }
+      assert.deepEqual(lambdas, ['0.001', '0.01', '0.05', '0.1']);
+      assert.equal(
+        await cards.nth(1).locator('p.cli code').textContent(),
+        'optlab run --data a9a --method prox-gd --step 2.5 --lambda 0.01 --max-iter 200 --tol 0',
+      );
+      assert.equal(await page.inputValue('#x-axis'), 'iter');
+      const query = new URL(page.url()).search;
+      await page.click('[data-testid=run]');
+      const values = await finalValues(page, 4);
+      assertClose(values[1], cliRecord(query, 1).result.value, 'prox-gd λ = 0.01 from the preset');
+      assert.ok(values[0] < values[1] && values[1] < values[2] && values[2] < values[3], `F grows with λ: ${values}`);
+
+      // The notebook's setting: 1000 rows, labels ±1, a random start.
+      await page.selectOption('#preset-setting', 'seed');
+      await page.click(`#preset-list button[data-preset="q3-gd-steps"]`);
+      await page.waitForFunction(`location.search.includes('subset=1000')`);
+      assert.equal(await cards.count(), 6);
+      assert.equal(await page.inputValue('input[data-flag="--subset"]'), '1000');
+      assert.equal(await page.inputValue('select[data-flag="--labels"]'), 'pm1');
+      assert.equal(await cards.nth(0).locator('select[data-flag="--init"]').inputValue(), 'randn');
+      assert.deepEqual(errors, []);
+    },
+  );
+
+  it('opens a results folder, picked or dropped, and explores it with the chart and the table', LONG, async () => {
+    const { mkdtempSync, writeFileSync: write, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runSweep } = await import('../../src/node/sweep-runner.js');
+    const root = mkdtempSync(join(tmpdir(), 'optlab-pg-folder-'));
+    try {
+      const rows = ['+1 1:1 3:0.5', '-1 2:1', '+1 1:1 2:0.25', '-1 3:2', '+1 1:0.5 2:0.5', '-1 2:1.5 3:0.5'];
+      write(join(root, 'tiny.svm'), `${rows.join('\n')}\n`);
+      write(
+        join(root, 'sweep.yaml'),
+        [
+          'datasets: [tiny.svm]',
+          'budgets: {maxIter: 30}',
+          'methods:',
+          '  - {method: gd, group: steps, grid: {step: [1, 2]}}',
+          '  - {method: prox-gd, group: l1, params: {step: 1}, grid: {lambda: [0.01]}}',
+        ].join('\n'),
+      );
+      const out = join(root, 'sweep');
+      await runSweep({ file: join(root, 'sweep.yaml'), out, jobs: 1 });
+      const runsJsonl = readFileSync(join(out, 'runs.jsonl'));
+      const traceJsonl = readFileSync(join(out, 'trace.jsonl'));
+      const expected = runsJsonl
+        .toString()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).result.value as number);
+
+      const { page, errors } = await open('?m1=gd&x=iter&y=gap&log=1');
+      await page.setInputFiles('#file-folder', [
+        { name: 'runs.jsonl', mimeType: 'application/json', buffer: runsJsonl },
+        { name: 'trace.jsonl', mimeType: 'application/json', buffer: traceJsonl },
+      ]);
+      await page.waitForFunction(
+        `document.querySelector('[data-testid=folder-status]')?.textContent?.startsWith('Opened 3 runs')`,
+      );
+      assert.match(
+        (await page.textContent('[data-testid=folder-status]')) ?? '',
+        /^Opened 3 runs \(\d+ trace points, 2 problems, 2 groups\)/,
+      );
+      assert.deepEqual(await finalValues(page, 3), expected);
+      const labels = await page.$$eval('#results tbody th', (ths) => ths.map((th) => th.textContent));
+      assert.deepEqual(labels, ['gd[step=1]#0', 'gd[step=2]#0', 'prox-gd[lambda=0.01,step=1]#0']);
+      await page.waitForFunction(
+        `Number(document.querySelector('[data-testid=chart]')?.getAttribute('data-points')) > 30`,
+      );
+      assert.ok((await coloredPixels(page)) > 300, 'the runs are drawn');
+      const svg = (await downloaded(page, () => page.click('#export-svg'))).toString();
+      assert.match(svg, /results folder: every run/);
+      // One group of the folder: its run alone in the table and on the chart.
+      await page.selectOption('#folder-show', 'group:l1');
+      await page.waitForFunction(`document.querySelectorAll('#results tbody tr').length === 1`);
+      assert.deepEqual(await finalValues(page, 1), [expected[2]]);
+      // A run's JSON is its run file ({run, trace}), as in DIR/runs/.
+      const file = JSON.parse(
+        (await downloaded(page, () => page.click('button[aria-label="Export run 1 as JSON"]'))).toString(),
+      );
+      assert.equal(file.run.label, 'prox-gd[lambda=0.01,step=1]');
+      assert.equal(file.trace.length, JSON.parse(runsJsonl.toString().trim().split('\n')[2]).result.iterations + 1);
+
+      // Dropped: the two files (a bad pair names what is missing, a bad row its file and line).
+      const drop = async (files: Array<[string, Buffer]>) => {
+        const dt = await page.evaluateHandle(`(() => {
+          const transfer = new DataTransfer();
+          for (const [name, b64] of ${JSON.stringify(files.map(([n, b]) => [n, b.toString('base64')]))}) {
+            transfer.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
+          }
+          return transfer;
+        })()`);
+        await page.dispatchEvent('#drop-folder', 'drop', { dataTransfer: dt });
+      };
+      await drop([['runs.jsonl', runsJsonl]]);
+      await page.waitForFunction(`document.querySelector('[data-testid=folder-status]')?.classList.contains('error')`);
+      assert.equal(
+        await page.textContent('[data-testid=folder-status]'),
+        'Open both runs.jsonl and trace.jsonl of a results folder (got runs.jsonl).',
+      );
+      await drop([
+        ['runs.jsonl', runsJsonl],
+        ['trace.jsonl', Buffer.from('{"id": 1}\n')],
+      ]);
+      await page.waitForFunction(
+        `document.querySelector('[data-testid=folder-status]')?.textContent?.startsWith('Cannot open')`,
+      );
+      assert.match(
+        (await page.textContent('[data-testid=folder-status]')) ?? '',
+        /^Cannot open the folder: trace\.jsonl:1: not a valid trace row: field "id"/,
+      );
+      await drop([
+        ['runs.jsonl', runsJsonl],
+        ['trace.jsonl', traceJsonl],
+      ]);
+      await page.waitForFunction(
+        `document.querySelector('[data-testid=folder-status]')?.textContent?.startsWith('Opened 3 runs')`,
+      );
+      assert.equal(await page.inputValue('#folder-show'), 'all');
+      assert.equal((await finalValues(page, 3)).length, 3);
+      // Closing the folder gives the page back to its own runs.
+      await page.click('#folder-close');
+      await page.waitForFunction(`document.querySelectorAll('#results tbody tr').length === 0`);
+      assert.deepEqual(errors, []);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('works offline, by keyboard, with labelled controls, and fits a phone', LONG, async (t) => {
     if (!requireDataFile(t, 'a9a')) return;
     const { page, errors, blocked } = await open('?data=a9a&m1=lbfgs&m1.max-iter=5', { width: 390, height: 844 });

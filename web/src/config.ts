@@ -50,6 +50,16 @@ export interface RunSpec {
   budgets: Budgets;
   seed: number;
   init: Init;
+  /**
+   * The run's own L1 weight λ (`mK.lambda`), for methods that handle L1: overrides the problem's `--lambda`, so
+   * one page compares λ values (the study's question 6). Unset: the problem's λ.
+   */
+  lambda?: number;
+}
+
+/** The L1 weight λ a run solves with: its own, else the problem's. */
+export function runLambda(r: RunSpec, p: ProblemConfig): number {
+  return r.lambda ?? p.lambda;
 }
 
 export interface ChartConfig {
@@ -119,6 +129,7 @@ export function toQuery(c: PlaygroundConfig, run = false): string {
     }
     if (r.init !== 'zeros') q.push([`${m}.init`, r.init]);
     if (r.seed !== 0) q.push([`${m}.seed`, num(r.seed)]);
+    if (r.lambda !== undefined) q.push([`${m}.lambda`, num(r.lambda)]);
   });
   q.push(['x', c.chart.x], ['y', c.chart.y], ['log', c.chart.log ? '1' : '0']);
   if (c.chart.logX) q.push(['logx', '1']);
@@ -249,6 +260,13 @@ export function fromQuery(search: string): ParsedQuery {
       r.seed = readNumber(key, v, 'finite', problems) ?? 0;
     } else if (sub === 'init') {
       r.init = readChoice(key, v, INITS, problems) ?? 'zeros';
+    } else if (sub === 'lambda') {
+      if (!METHODS[r.method].handlesL1) {
+        problems.push(`${key}: --lambda does not apply to ${r.method} (ignored)`);
+        continue;
+      }
+      const lambda = readNumber(key, v, 'nonNegative', problems);
+      if (lambda !== undefined) r.lambda = lambda;
     } else problems.push(`${key}: unknown run setting (ignored)`);
   }
   if (runs.size > 0) c.runs = [...runs.keys()].sort((a, b) => a - b).map((k) => runs.get(k)!);
@@ -288,7 +306,8 @@ export function cliArgs(c: PlaygroundConfig, i: number): string[] {
   if (p.labels !== '01') args.push('--labels', p.labels);
   if (p.positive !== undefined) args.push('--positive', num(p.positive));
   if (p.subset !== undefined) args.push('--subset', num(p.subset));
-  if (p.lambda !== 0) args.push('--lambda', num(p.lambda));
+  const lambda = runLambda(r, p);
+  if (lambda !== 0) args.push('--lambda', num(lambda));
   if (p.l2 !== 0) args.push('--l2', num(p.l2));
   for (const name of BUDGET_NAMES) {
     const v = r.budgets[name];
@@ -314,6 +333,7 @@ export function runLabels(runs: RunSpec[]): string[] {
     const given: Record<string, number | string | boolean> = {};
     for (const [k, v] of Object.entries({ ...r.params, ...r.budgets })) if (v !== undefined) given[k] = v;
     if (r.init !== 'zeros') given.init = r.init;
+    if (r.lambda !== undefined) given.lambda = r.lambda;
     const base = `${runLabel(r.method, given)}#${r.seed}`;
     const k = (seen.get(base) ?? 0) + 1;
     seen.set(base, k);

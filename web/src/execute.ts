@@ -13,7 +13,7 @@ import { accuracy, defaultBudgets, prepare } from '../../src/run/minimize.js';
 import { type DatasetInfo, type RunRecord, runConfig, runRecord } from '../../src/run/record.js';
 import type { TracePoint } from '../../src/run/result.js';
 import type { Runner, RunOptions } from '../../src/run/run.js';
-import type { ProblemConfig, RunSpec } from './config.js';
+import { type ProblemConfig, type RunSpec, runLambda } from './config.js';
 import { DEFAULT_TOL } from './fields.js';
 import type { DataPayload } from './protocol.js';
 
@@ -68,7 +68,7 @@ export function prepareRun(spec: RunSpec, problem: ProblemConfig, train: DataPay
   const ds = datasets(problem, train, test);
   const objective = new Objective(ds.train.X, ds.train.y, {
     loss: problem.objective,
-    l1: problem.lambda,
+    l1: runLambda(spec, problem),
     l2: problem.l2,
   });
   const opts = runOptions(spec);
@@ -78,7 +78,7 @@ export function prepareRun(spec: RunSpec, problem: ProblemConfig, train: DataPay
     method: spec.method,
     params,
     objective: problem.objective,
-    lambda: problem.lambda,
+    lambda: runLambda(spec, problem),
     l2: problem.l2,
     labels: problem.labels,
     subset: problem.subset,

@@ -24,6 +24,7 @@ import type { ConvergenceChart } from './ui/chart.js';
 import { choiceControl, numberControl } from './ui/controls.js';
 import { DataSlot, type ServedDataset } from './ui/data-slot.js';
 import { byId, download } from './ui/dom.js';
+import { FolderView } from './ui/folder-view.js';
 import { ResultsTable } from './ui/results.js';
 import { RunForms } from './ui/run-forms.js';
 
@@ -121,8 +122,10 @@ async function loadIndex(): Promise<void> {
 
 // ---- problem ----------------------------------------------------------------------------------------------
 
+/** Builds (or rebuilds, after a preset) the problem's fields from `config.problem`. */
 function problemFields(): void {
   const box = byId('problem-fields');
+  box.replaceChildren();
   const p = config.problem;
   const changed = () => {
     syncUrl();
@@ -258,9 +261,13 @@ function getChart(): Promise<ConvergenceChart> {
 }
 
 function chartTitle(): string {
+  if (folder.showing) return folder.title();
   const p = config.problem;
   const name = train.data?.name ?? (fileName(config.data) || config.data || 'no data');
-  const terms = [p.objective, p.lambda ? `${p.lambda}‖x‖₁` : '', p.l2 ? `(${p.l2}/2)‖x‖²` : ''].filter(Boolean);
+  // Runs with their own λ (the study's question 6) make λ a per-run setting: the title says so.
+  const perRun = config.runs.some((r) => r.lambda !== undefined);
+  const l1 = perRun ? 'λ‖x‖₁ (λ per run)' : p.lambda ? `${p.lambda}‖x‖₁` : '';
+  const terms = [p.objective, l1, p.l2 ? `(${p.l2}/2)‖x‖²` : ''].filter(Boolean);
   return `${terms.join(' + ')} on ${name}`;
 }
 
@@ -285,7 +292,13 @@ function render(): void {
   const runs = manager.runs;
   const c = config.chart;
   const rows = chartRows(
-    runs.map((r) => ({ label: r.label, trace: r.trace, n: r.n })),
+    runs.map((r) => ({
+      label: r.label,
+      trace: r.trace,
+      n: r.n,
+      ...(r.problem !== undefined ? { problem: r.problem } : {}),
+      ...(r.best !== undefined ? { best: r.best } : {}),
+    })),
     c.x,
     c.y,
     c.log,
@@ -307,15 +320,20 @@ function render(): void {
   wasActive = active;
 }
 
+/** Sets the chart's controls from `config.chart`. */
+function syncChartControls(): void {
+  byId<HTMLSelectElement>('x-axis').value = config.chart.x;
+  byId<HTMLSelectElement>('y-axis').value = config.chart.y;
+  byId<HTMLInputElement>('log-y').checked = config.chart.log;
+  byId<HTMLInputElement>('log-x').checked = config.chart.logX;
+}
+
 function chartControls(): void {
   const x = byId<HTMLSelectElement>('x-axis');
   const y = byId<HTMLSelectElement>('y-axis');
   const log = byId<HTMLInputElement>('log-y');
   const logX = byId<HTMLInputElement>('log-x');
-  x.value = config.chart.x;
-  y.value = config.chart.y;
-  log.checked = config.chart.log;
-  logX.checked = config.chart.logX;
+  syncChartControls();
   const changed = () => {
     config.chart = { x: x.value as XAxis, y: y.value as YAxis, log: log.checked, logX: logX.checked };
     syncUrl();
@@ -339,6 +357,61 @@ function chartControls(): void {
     download('optlab-convergence.svg', svg, 'image/svg+xml');
   });
 }
+
+// ---- the study's presets ----------------------------------------------------------------------------------
+
+/** Builds the preset buttons (the study's sweep is validated and expanded: loaded after the page is up). */
+async function presetButtons(): Promise<void> {
+  const { studyPresets } = await import('./presets.js');
+  const list = byId('preset-list');
+  const setting = byId<HTMLSelectElement>('preset-setting');
+  const build = () => {
+    const presets = studyPresets(setting.value === 'seed' ? 'seed' : 'full');
+    list.replaceChildren(
+      ...presets.map((preset) => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'secondary';
+        b.dataset.preset = preset.id;
+        b.textContent = `${preset.title} (${preset.runs.length} run${preset.runs.length === 1 ? '' : 's'})`;
+        b.addEventListener('click', () => {
+          config.problem = { ...structuredClone(preset.problem), positive: config.problem.positive };
+          if (config.problem.positive === undefined) delete config.problem.positive;
+          config.runs = structuredClone(preset.runs);
+          config.chart = { ...preset.chart };
+          problemFields();
+          forms.render();
+          syncChartControls();
+          syncUrl();
+          updateControls();
+          scheduleRender();
+          runStatus.textContent = `${preset.title}: ${preset.runs.length} run cards filled (the study's ${setting.value} setting); press Run.`;
+        });
+        return b;
+      }),
+    );
+  };
+  setting.addEventListener('change', build);
+  build();
+}
+
+// ---- a results folder -------------------------------------------------------------------------------------
+
+const folder = new FolderView(
+  {
+    file: byId('file-folder'),
+    drop: byId('drop-folder'),
+    status: byId('folder-status'),
+    show: byId('folder-show'),
+    showField: byId('folder-show-field'),
+    close: byId('folder-close'),
+  },
+  manager,
+  () => {
+    wasActive = false;
+    scheduleRender();
+  },
+);
 
 // ---- sharing ----------------------------------------------------------------------------------------------
 
@@ -371,3 +444,4 @@ syncUrl();
 updateControls();
 render();
 void loadIndex();
+void presetButtons();

@@ -4,6 +4,7 @@
  */
 import type { RunRecord } from '../../src/run/record.js';
 import type { TracePoint } from '../../src/run/result.js';
+import type { RunRow } from '../../src/sweep/results.js';
 import type { ProblemConfig, RunSpec } from './config.js';
 import type { DataPayload, RunMessage, RunRequest } from './protocol.js';
 
@@ -25,6 +26,11 @@ export interface RunState {
   wallMs?: number;
   worker: Worker | null;
   started: number;
+  /** Set on a run read from a results folder (not run here): its row in runs.jsonl. */
+  row?: RunRow;
+  /** Key of the run's problem (F_best is per problem) and, for a folder's run, that problem's F_best. */
+  problem?: string;
+  best?: number;
 }
 
 export interface StartInput {
@@ -61,6 +67,7 @@ export class RunManager {
         status: 'running',
         trace: [],
         n: rows,
+        problem: String(spec.lambda ?? input.problem.lambda),
         worker,
         started: performance.now(),
       };
@@ -94,6 +101,18 @@ export class RunManager {
 
   stopAll(): void {
     for (const r of this.runs) this.stop(r.index);
+  }
+
+  /** Shows runs that ran elsewhere (a results folder), ending any run still going. */
+  show(runs: RunState[]): void {
+    this.clear();
+    this.runs = runs;
+    this.changed();
+  }
+
+  /** Whether the runs shown come from a results folder. */
+  get fromFolder(): boolean {
+    return this.runs.length > 0 && this.runs.every((r) => r.row !== undefined);
   }
 
   /** Ends every worker at once and forgets the runs. */

@@ -132,7 +132,9 @@ export class ResultsTable {
 }
 
 export function exportJson(run: RunState): void {
-  if (run.record) download(`${fileStem(run.label)}.json`, `${toJson(run.record)}\n`, 'application/json');
+  // A results folder's run goes out as its run file ({run, trace}, as in DIR/runs/), the playground's as a record.
+  const content = run.row ? { run: run.row, trace: run.trace } : run.record;
+  if (content) download(`${fileStem(run.label)}.json`, `${toJson(content)}\n`, 'application/json');
 }
 
 export function exportCsv(run: RunState): void {

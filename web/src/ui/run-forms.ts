@@ -4,7 +4,7 @@
  * method changes, so typing never loses focus.
  */
 import { CLI_VOICE, METHOD_NAMES, METHODS, type MethodName, resolveParams } from '../../../src/methods/index.js';
-import { cliCommand, defaultRun, INITS, type PlaygroundConfig, type RunSpec, runLabels } from '../config.js';
+import { cliCommand, defaultRun, INITS, type PlaygroundConfig, type RunSpec, runLabels, runLambda } from '../config.js';
 import { BUDGET_FIELDS, BUDGET_NAMES, type BudgetName, DEFAULT_TOL, PARAM_FIELDS } from '../fields.js';
 import { choiceControl, flagControl, numberControl } from './controls.js';
 import { h } from './dom.js';
@@ -57,7 +57,7 @@ export class RunForms {
       if (card.invalid.size > 0) message = `Fix ${[...card.invalid].join(', ')}.`;
       else {
         try {
-          resolveParams(run.method, run.params, cfg.problem.lambda, CLI_VOICE);
+          resolveParams(run.method, run.params, runLambda(run, cfg.problem), CLI_VOICE);
         } catch (e) {
           message = (e as Error).message;
         }
@@ -105,7 +105,9 @@ export class RunForms {
       const m = methodSelect.value as MethodName;
       // A new method starts from its own defaults (an SGD step of 0.1 means nothing to L-BFGS); the
       // budgets, seed and start are the run's and stay.
-      runs[i] = { ...runs[i], method: m, params: {} };
+      // A run's own λ stays when the new method handles L1 too.
+      const { lambda, ...rest } = runs[i];
+      runs[i] = { ...rest, method: m, params: {}, ...(lambda !== undefined && METHODS[m].handlesL1 ? { lambda } : {}) };
       const fresh = this.card(i);
       this.cards[i].el.replaceWith(fresh.el);
       this.cards[i] = fresh;
@@ -153,6 +155,25 @@ export class RunForms {
           }).el,
         );
       }
+    }
+
+    if (spec.handlesL1) {
+      params.append(
+        numberControl(
+          { flag: '--lambda', kind: 'number', rule: 'nonNegative', help: "this run's L1 weight λ" },
+          run.lambda,
+          "the problem's λ",
+          (v, valid) => {
+            track('--lambda (run)', valid);
+            if (valid) {
+              const r = this.config().runs[i];
+              if (v === undefined) delete r.lambda;
+              else r.lambda = v;
+            }
+            update();
+          },
+        ).el,
+      );
     }
 
     const start = h('div', { class: 'grid' });
