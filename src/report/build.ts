@@ -38,7 +38,7 @@ export interface Table {
   caption?: string;
   headers: string[];
   rows: Cell[][];
-  /** Columns shown while the table is collapsed (default: `keyColumns` of `./html.ts`). */
+  /** Columns shown while the table is collapsed (default: `collapsedColumns` of `./columns.ts`). */
   keep?: number[];
 }
 

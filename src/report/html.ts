@@ -21,8 +21,10 @@
  *
  * Core-safe: no Node API.
  */
+
 import type { TopLevelSpec } from 'vega-lite';
 import { OptlabError } from '../errors.js';
+import { collapsedColumns } from './columns.js';
 import { cspHash } from './sha256.js';
 import { compileToVega } from './vega.js';
 
@@ -61,7 +63,7 @@ export interface HtmlTableSpec {
   rows: Cell[][];
   /**
    * Indices of the columns shown while the table is collapsed; the others are one click away. Absent: all
-   * columns of a table of at most 8, else {@link keyColumns}.
+   * columns of a table of at most 7, else `collapsedColumns` of `./columns.ts` (by the table's kind and section).
    */
   keep?: number[];
 }
@@ -112,41 +114,6 @@ function cellHtml(c: Cell, tag: 'td' | 'th', extra: boolean): string {
   const cls = classes.length > 0 ? ` class="${classes.join(' ')}"` : '';
   if (c === null || c === undefined) return `<${tag}${cls}></${tag}>`;
   return `<${tag}${cls}>${escapeHtml(String(c))}</${tag}>`;
-}
-
-/** Headers shown first when a wide table collapses (in this order of preference), after its first column. */
-const KEY_HEADERS = [
-  'problem',
-  'method',
-  'final F',
-  'F',
-  'F − f*',
-  'F − F*',
-  'stopped',
-  'passes',
-  'seconds',
-  'test acc.',
-  'value',
-];
-
-/** At most this many columns are shown while a table is collapsed. */
-export const COLLAPSED_COLUMNS = 7;
-
-/**
- * The columns a wide table shows while collapsed: the first (it names the row), then the headers of
- * {@link KEY_HEADERS} present in the table, then the leftmost others, up to {@link COLLAPSED_COLUMNS}; all
- * columns of a table that has no more than that.
- */
-export function keyColumns(headers: readonly string[]): number[] {
-  const all = headers.map((_, i) => i);
-  if (headers.length <= COLLAPSED_COLUMNS) return all;
-  const keep = new Set<number>([0]);
-  for (const h of KEY_HEADERS) {
-    const i = headers.indexOf(h);
-    if (i >= 0 && keep.size < COLLAPSED_COLUMNS) keep.add(i);
-  }
-  for (const i of all) if (keep.size < COLLAPSED_COLUMNS) keep.add(i);
-  return [...keep].sort((x, y) => x - y);
 }
 
 /**
@@ -453,7 +420,7 @@ export function renderHtmlPage(page: HtmlPageOptions): string {
     if (s.html !== undefined) parts.push(s.html);
     for (const t of s.tables ?? []) {
       const id = `table-${++tableNo}`;
-      parts.push(htmlTable(t.headers, t.rows, t.caption, id, t.keep ?? keyColumns(t.headers)));
+      parts.push(htmlTable(t.headers, t.rows, t.caption, id, t.keep ?? collapsedColumns(t.headers, t.rows, s.id)));
     }
     for (const c of s.charts ?? []) {
       checkId(c.id, 'chart', seen);

@@ -103,6 +103,34 @@ export async function checkNoSidewaysScroll(page: Page, widths = [1366, 390]): P
   }
 }
 
+/**
+ * Wide tables show only their chosen columns while collapsed; one click shows every column and another hides
+ * them again; with every table open the page still does not scroll sideways (the tables scroll in their box).
+ */
+export async function checkColumnsOneClickAway(page: Page): Promise<void> {
+  const visible = (id: string) =>
+    page.evaluate(
+      `[...document.querySelectorAll('#${id} thead th')].filter((th) => getComputedStyle(th).display !== 'none').length`,
+    ) as Promise<number>;
+  const tables = (await page.$$eval('button[data-expand]', (bs) =>
+    bs.map((b) => ({ id: b.getAttribute('data-expand') ?? '', text: b.textContent ?? '' })),
+  )) as Array<{ id: string; text: string }>;
+  if (tables.length === 0) return;
+  for (const t of tables) {
+    const m = /^Show all (\d+) columns \((\d+) more\)$/.exec(t.text);
+    assert.ok(m, t.text);
+    const [all, more] = [Number(m[1]), Number(m[2])];
+    assert.equal(await visible(t.id), all - more, `${t.id} collapsed`);
+    await page.click(`button[data-expand="${t.id}"]`);
+    assert.equal(await visible(t.id), all, `${t.id} expanded`);
+  }
+  await checkNoSidewaysScroll(page);
+  for (const t of tables) {
+    await page.click(`button[data-expand="${t.id}"]`);
+    assert.ok((await visible(t.id)) < Number(/^Show all (\d+)/.exec(t.text)?.[1]), `${t.id} collapsed again`);
+  }
+}
+
 /** Every chart has drawn marks with a non-empty bounding box. */
 export async function checkMarksHaveExtent(page: Page): Promise<void> {
   const empty = (await page.evaluate(`[...document.querySelectorAll('div.chart')].filter((el) => {
@@ -127,6 +155,7 @@ export async function checkInteractiveReport(file: string): Promise<void> {
     await checkLegendToggle(page, await chartWithSeries(page));
     await checkTableCsv(page);
     await checkNoSidewaysScroll(page);
+    await checkColumnsOneClickAway(page);
     assert.deepEqual(errors, []);
   });
 }

@@ -14,6 +14,7 @@ import { skipWithoutBrowser, waitForCharts, withOfflinePage } from '../helpers/b
 import {
   chartWithSeries,
   checkAxisSwitch,
+  checkColumnsOneClickAway,
   checkLegendToggle,
   checkMarksHaveExtent,
   checkNoSidewaysScroll,
@@ -113,6 +114,7 @@ describe('interactive report page', { skip: skipWithoutBrowser, timeout: 180_000
       assert.match(csv[0], /^label,method,params,seeds,iter,epoch,passes,seconds,value,gap,gradNorm/);
       assert.ok(csv.length > 16, `${csv.length} lines`);
       await checkNoSidewaysScroll(page);
+      await checkColumnsOneClickAway(page);
       assert.deepEqual(requests, [url]);
       assert.deepEqual(errors, []);
     });
