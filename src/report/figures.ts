@@ -308,6 +308,20 @@ function titleOf(title: string, subtitle: string | undefined): TopLevelSpec['tit
   return subtitle !== undefined ? { text: title, subtitle } : title;
 }
 
+/**
+ * A legend that picks series: a click on a legend entry of the colour field keeps that series bright and
+ * fades the others (shift-click adds one, a double click shows all again); Vega-Lite's legend-bound point
+ * selection, so it needs no page script. The static SVG/PNG show every series (nothing picked).
+ */
+function legendPick(field: string, bright: number): { params: object[]; opacity: object } {
+  return {
+    params: [{ name: 'legend_pick', select: { type: 'point', fields: [field] }, bind: 'legend' }],
+    opacity: { condition: { param: 'legend_pick', value: bright, empty: true }, value: 0.12 },
+  };
+}
+
+const LEGEND_NOTE = 'A click on a legend entry picks that series (shift-click adds one, a double click shows all).';
+
 /** Bar chart; see {@link BarOptions}. */
 export function barFigure(rows: ReadonlyArray<Record<string, unknown>>, opts: BarOptions): Figure {
   const id = checkFigureId(opts.id);
@@ -355,8 +369,10 @@ export function barFigure(rows: ReadonlyArray<Record<string, unknown>>, opts: Ba
       .filter((f): f is string => f !== undefined)
       .map((f) => ({ field: f, type: 'quantitative' as const, format: '.4~g' })),
   ];
+  const pick = opts.color !== undefined ? legendPick(opts.color, 1) : undefined;
   const layers: object[] = [
     {
+      ...(pick ? { params: pick.params } : {}),
       mark: { type: 'bar' },
       encoding: {
         x,
@@ -364,6 +380,7 @@ export function barFigure(rows: ReadonlyArray<Record<string, unknown>>, opts: Ba
         ...(baseline !== undefined ? { y2: { datum: baseline } } : {}),
         ...offset,
         ...(opts.color !== undefined ? { color: { field: opts.color, type: catType } } : {}),
+        ...(pick ? { opacity: pick.opacity } : {}),
         tooltip,
       },
     },
@@ -387,6 +404,7 @@ export function barFigure(rows: ReadonlyArray<Record<string, unknown>>, opts: Ba
   const notes = [opts.caption ?? ''];
   if (opts.lo !== undefined && opts.hi !== undefined) notes.push(`Rules: ${opts.lo} to ${opts.hi}.`);
   if (left > 0) notes.push(`${plural(left, 'row')} without a ${opts.log ? 'positive' : 'finite'} value left out.`);
+  if (pick) notes.push(LEGEND_NOTE);
   return {
     id,
     title: opts.title,
@@ -444,8 +462,10 @@ export function scatterFigure(rows: ReadonlyArray<Record<string, unknown>>, opts
   });
   const nominal = (field: string) => ({ field, type: 'nominal' as const });
   const extra = (opts.tooltip ?? []).filter((f) => f !== opts.color && f !== opts.shape);
+  const pick = opts.color !== undefined ? legendPick(opts.color, 0.85) : undefined;
   const notes = [opts.caption ?? ''];
   if (left > 0) notes.push(`${plural(left, 'row')} that cannot be drawn (not finite, or ≤ 0 on a log axis) left out.`);
+  if (pick) notes.push(LEGEND_NOTE);
   return {
     id,
     title: opts.title,
@@ -456,11 +476,13 @@ export function scatterFigure(rows: ReadonlyArray<Record<string, unknown>>, opts
       width: opts.width ?? 480,
       height: opts.height ?? 300,
       data: { values: kept },
+      ...(pick ? { params: pick.params } : {}),
       mark: { type: 'point', filled: true, size: 60, opacity: 0.85 },
       encoding: {
         x: axis(opts.x, opts.xTitle, opts.logX),
         y: axis(opts.y, opts.yTitle, opts.logY),
         ...(opts.color !== undefined ? { color: nominal(opts.color) } : {}),
+        ...(pick ? { opacity: pick.opacity } : {}),
         ...(opts.shape !== undefined ? { shape: nominal(opts.shape) } : {}),
         tooltip: [
           ...(opts.color !== undefined ? [nominal(opts.color)] : []),

@@ -131,6 +131,29 @@ export async function checkColumnsOneClickAway(page: Page): Promise<void> {
   }
 }
 
+/**
+ * Scatter and bar figures with a colour legend: a click on a legend entry fades the other series' marks, a
+ * double click on the chart shows them all again. Returns how many such figures were checked.
+ */
+export async function checkLegendPick(page: Page): Promise<number> {
+  const ids = (await page.evaluate(`[...document.querySelectorAll('div.chart')]
+    .filter((el) => !el.querySelector('g.mark-line') && el.querySelector('g.role-legend-symbol') &&
+      el.querySelector('g.mark-symbol path, g.mark-rect path') && el.querySelectorAll('g.role-legend-label text').length >= 2)
+    .map((el) => el.id)`)) as string[];
+  const faded = (id: string) =>
+    page.evaluate(`[...document.querySelectorAll('#${id} g.mark-symbol path, #${id} g.mark-rect path')]
+      .filter((p) => !p.closest('.role-legend') && Number(p.getAttribute('opacity') ?? 1) < 0.5).length`) as Promise<number>;
+  for (const id of ids) {
+    assert.equal(await faded(id), 0, `${id}: nothing faded at first`);
+    await page.click(`#${id} g.role-legend-label text >> nth=0`);
+    const after = await faded(id);
+    assert.ok(after > 0, `${id}: a legend click fades the other series`);
+    await page.dblclick(`#${id} svg`, { position: { x: 5, y: 5 } });
+    assert.equal(await faded(id), 0, `${id}: a double click shows every series`);
+  }
+  return ids.length;
+}
+
 /** Every chart has drawn marks with a non-empty bounding box. */
 export async function checkMarksHaveExtent(page: Page): Promise<void> {
   const empty = (await page.evaluate(`[...document.querySelectorAll('div.chart')].filter((el) => {
@@ -156,6 +179,8 @@ export async function checkInteractiveReport(file: string): Promise<void> {
     await checkTableCsv(page);
     await checkNoSidewaysScroll(page);
     await checkColumnsOneClickAway(page);
+    // The study's scatter and bar figures (stability, sparsity, cost, accuracy) pick series from their legend.
+    assert.ok((await checkLegendPick(page)) >= 2, 'scatter and bar figures with a legend to pick from');
     assert.deepEqual(errors, []);
   });
 }
