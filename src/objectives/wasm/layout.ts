@@ -271,7 +271,7 @@ export function kernelModule(): WebAssembly.Module | null {
         const bytes = kernelBytes();
         // (WebAssembly.validate is in every engine; the project's type library lacks it)
         const validate = (WebAssembly as unknown as { validate(b: Uint8Array): boolean }).validate;
-        if (validate.call(WebAssembly, bytes)) compiled = new WebAssembly.Module(bytes);
+        if (validate.call(WebAssembly, bytes)) compiled = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
       }
     } catch {
       compiled = null; // a host that forbids compiling WebAssembly
