@@ -73,11 +73,16 @@ export { Runner, type RunOptions, runMethod } from './run/run.js';
 export { closest, didYouMean } from './suggest.js';
 export { type DatasetRef, expandSweep, type RunSpec } from './sweep/expand.js';
 export {
+  type Locator,
+  parseSweepSource,
   parseSweepText,
   readSweep,
+  type SourcePosition,
   SweepError,
   type SweepProblem,
+  type SweepSource,
   type SweepSpec,
+  type ValidateOptions,
   validateSweep,
 } from './sweep/schema.js';
 export { VERSION } from './version.js';

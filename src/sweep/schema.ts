@@ -1,7 +1,8 @@
 /**
  * The sweep file (`optlab sweep FILE.yaml|FILE.json`): datasets × objective × methods (each with a grid of
- * parameters) × seeds, with budgets. Validated once, here, with zod; every problem is reported with its path
- * and the rule it breaks (`methods[2].grid.step[0]: expected a positive number`), never as a stack trace.
+ * parameters) × seeds, with budgets. Validated once, here, with zod; every problem is reported with its place
+ * in the file, its path and the rule it breaks (`sweep.yaml:14:17: methods[2].grid.step[0]: expected a positive
+ * number`), never as a stack trace.
  *
  * ```yaml
  * name: sgd-steps                 # optional
@@ -25,7 +26,7 @@
  * bounds it (maxIter, maxPasses or timeLimit; epochs only bounds stochastic methods), and run ids must be
  * unique. The format is documented for users in docs/sweep-format.md.
  */
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { LABEL_ENCODINGS, type LabelEncoding } from '../data/labels.js';
 import { OptlabError } from '../errors.js';
@@ -35,9 +36,11 @@ import { LOSS_NAMES, type LossName } from '../objectives/losses.js';
 import { BUDGETS, type BudgetName, DEFAULT_TOL, unboundedReason } from '../run/budgets.js';
 import { closest } from '../suggest.js';
 import { duplicateRuns, formatPoint, gridPoints, MAX_SEED_COUNT, mergedBudgets, runCountProblem } from './expand.js';
+import { documentLocator, type Locator, textLocator } from './positions.js';
 
 /** Budgets of a run (the fields of `RunOptions` that bound it), as the sweep file spells them. */
 export type { Budgets } from '../run/run.js';
+export type { Locator, SourcePosition } from './positions.js';
 
 import type { Budgets } from '../run/run.js';
 
@@ -101,6 +104,11 @@ export interface SweepProblem {
   /** Path into the file, e.g. ['methods', 2, 'grid', 'step', 0]. Empty for the whole file. */
   path: Array<string | number>;
   message: string;
+  /** The problem is about the key itself (an unknown key, a parameter that does not apply), not its value. */
+  onKey?: boolean;
+  /** One-based line and column of the path in the file, when the file's text is known. */
+  line?: number;
+  col?: number;
 }
 
 /** `methods[2].grid.step[0]`; '' for the root. */
@@ -111,8 +119,8 @@ export function formatPath(path: ReadonlyArray<string | number>): string {
 }
 
 /**
- * A sweep file that does not validate: every problem, each printed on its own line as `FILE: path: rule`
- * (the message is those lines joined by newlines).
+ * A sweep file that does not validate: every problem, each printed on its own line as `FILE:LINE:COL: path:
+ * rule` (the message is those lines joined by newlines).
  */
 export class SweepError extends OptlabError {
   readonly file: string;
@@ -124,11 +132,15 @@ export class SweepError extends OptlabError {
     this.problems = problems;
   }
 
-  /** One line per problem: `FILE: path: message` (or `FILE: message` at the root). */
+  /**
+   * One line per problem: `FILE:LINE:COL: path: message`; without `:LINE:COL` when the place is unknown (data
+   * validated without its text), and without the path at the root.
+   */
   static lines(file: string, problems: SweepProblem[]): string[] {
     return problems.map((p) => {
+      const where = p.line === undefined ? file : `${file}:${p.line}:${p.col}`;
       const at = formatPath(p.path);
-      return at === '' ? `${file}: ${p.message}` : `${file}: ${at}: ${p.message}`;
+      return at === '' ? `${where}: ${p.message}` : `${where}: ${at}: ${p.message}`;
     });
   }
 }
@@ -183,6 +195,7 @@ function obj<S extends z.ZodRawShape>(shape: S) {
             path: [k],
             message: `unknown key (${hint}allowed: ${allowed})`,
             input: value,
+            params: { onKey: true },
           });
         }
       },
@@ -341,10 +354,22 @@ export const SWEEP_SCHEMA = obj({
 
 /** Parses the text of a sweep file: YAML for .yaml/.yml, JSON for .json (syntax errors give FILE:LINE:COL). */
 export function parseSweepText(text: string, file: string): unknown {
+  return parseSweepSource(text, file).data;
+}
+
+/** A sweep file's data and where each of its paths is written. */
+export interface SweepSource {
+  data: unknown;
+  locate: Locator;
+}
+
+/** Parses the text of a sweep file (as `parseSweepText`), keeping the place of every node for its messages. */
+export function parseSweepSource(text: string, file: string): SweepSource {
   const lower = file.toLowerCase();
   if (lower.endsWith('.json')) {
+    let data: unknown;
     try {
-      return JSON.parse(text);
+      data = JSON.parse(text);
     } catch (e) {
       const reason = (e as Error).message.replace(/ in JSON at position \d+.*$/, '');
       const m = /position (\d+)/.exec((e as Error).message);
@@ -359,9 +384,13 @@ export function parseSweepText(text: string, file: string): unknown {
       }
       throw new OptlabError(`${file}${at}: ${reason}`);
     }
+    // JSON.parse gives the values (JSON's own semantics); the YAML parser, only if a problem is found, the places
+    let locate: Locator | undefined;
+    return { data, locate: (path, onKey) => (locate ??= textLocator(text))(path, onKey) };
   }
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) {
-    const doc = parseDocument(text);
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines });
     if (doc.errors.length > 0) {
       const lines = doc.errors.map((err) => {
         const pos = err.linePos?.[0];
@@ -372,7 +401,7 @@ export function parseSweepText(text: string, file: string): unknown {
     }
     try {
       // the yaml library's alias guard (maxAliasCount) stops a billion-laughs document
-      return doc.toJS({ maxAliasCount: 100 });
+      return { data: doc.toJS({ maxAliasCount: 100 }), locate: documentLocator(doc, lines) };
     } catch (e) {
       if (e instanceof ReferenceError || e instanceof RangeError) {
         throw new OptlabError(
@@ -385,22 +414,49 @@ export function parseSweepText(text: string, file: string): unknown {
   throw new OptlabError(`${file}: a sweep file must end in .yaml, .yml or .json`);
 }
 
-/** Parses and validates a sweep file's text; throws `SweepError` listing every problem. */
+/**
+ * Parses and validates a sweep file's text; throws `SweepError` listing every problem, each at its
+ * FILE:LINE:COL.
+ */
 export function readSweep(text: string, file: string, opts: { maxRuns?: number } = {}): SweepSpec {
-  return validateSweep(parseSweepText(text, file), file, opts);
+  const { data, locate } = parseSweepSource(text, file);
+  return validateSweep(data, file, { ...opts, locate });
+}
+
+export interface ValidateOptions {
+  /** Cap on the number of runs (default: the sweep runner's, 100 000). */
+  maxRuns?: number;
+  /** Places each problem's path in the file's text (`parseSweepSource`); without it, problems have paths only. */
+  locate?: Locator;
 }
 
 /** Validates parsed sweep data (schema, then the cross-checks); throws `SweepError` listing every problem. */
-export function validateSweep(raw: unknown, file: string, opts: { maxRuns?: number } = {}): SweepSpec {
+export function validateSweep(raw: unknown, file: string, opts: ValidateOptions = {}): SweepSpec {
+  const fail = (problems: SweepProblem[], whole = false): never => {
+    throw new SweepError(file, opts.locate ? placed(problems, opts.locate, whole) : problems);
+  };
   const parsed = SWEEP_SCHEMA.safeParse(raw);
-  if (!parsed.success) throw new SweepError(file, zodProblems(parsed.error.issues));
+  if (!parsed.success) fail(zodProblems(parsed.error.issues));
   const spec = parsed.data as SweepSpec;
+  // the run count is the whole file's problem: it has no place
   const tooMany = runCountProblem(spec, opts.maxRuns);
-  if (tooMany) throw new SweepError(file, [tooMany]);
+  if (tooMany) fail([tooMany], true);
   const problems = crossCheck(spec);
   if (problems.length === 0) problems.push(...duplicateRuns(spec));
-  if (problems.length > 0) throw new SweepError(file, problems);
+  if (problems.length > 0) fail(problems);
   return spec;
+}
+
+/**
+ * The problems with their line and column (the root's only when it is a node's problem, not the whole file's),
+ * in the order they are written in the file.
+ */
+function placed(problems: SweepProblem[], locate: Locator, whole: boolean): SweepProblem[] {
+  const out = problems.map((p) => {
+    const pos = whole && p.path.length === 0 ? undefined : locate(p.path, p.onKey);
+    return pos === undefined ? p : { ...p, line: pos.line, col: pos.col };
+  });
+  return out.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
 }
 
 /** zod issues as problems: one per unknown key, union failures reduced to their message. */
@@ -409,7 +465,8 @@ function zodProblems(issues: z.core.$ZodIssue[]): SweepProblem[] {
   for (const iss of issues) {
     const path = iss.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     if (iss.code === 'unrecognized_keys')
-      for (const k of iss.keys) out.push({ path: [...path, k], message: iss.message });
+      for (const k of iss.keys) out.push({ path: [...path, k], message: iss.message, onKey: true });
+    else if (iss.code === 'custom' && iss.params?.onKey === true) out.push({ path, message: iss.message, onKey: true });
     else out.push({ path, message: iss.message });
   }
   return out;
@@ -421,11 +478,11 @@ function zodProblems(issues: z.core.$ZodIssue[]): SweepProblem[] {
 function crossCheck(spec: SweepSpec): SweepProblem[] {
   const problems: SweepProblem[] = [];
   const seen = new Set<string>();
-  const add = (path: Array<string | number>, message: string): void => {
+  const add = (path: Array<string | number>, message: string, onKey = false): void => {
     const k = `${formatPath(path)}\n${message}`;
     if (!seen.has(k)) {
       seen.add(k);
-      problems.push({ path, message });
+      problems.push(onKey ? { path, message, onKey } : { path, message });
     }
   };
   // linear: a Set of the values seen (a million seeds are checked in milliseconds)
@@ -451,13 +508,13 @@ function crossCheck(spec: SweepSpec): SweepProblem[] {
       for (const key of keys) {
         if (where === 'grid') {
           if (key in entry.params) {
-            add(at('grid', key), 'also set in params (give a parameter in one place)');
+            add(at('grid', key), 'also set in params (give a parameter in one place)', true);
           }
           dupes(at('grid', key), entry.grid[key as SweepParamName] as unknown[], 'value');
         }
         if (key === 'lambda' || key === 'l2') continue;
         if (!ms.params.includes(key as ParamName)) {
-          add(at(where, key), `does not apply to ${m} (it takes: ${ms.params.join(', ')})`);
+          add(at(where, key), `does not apply to ${m} (it takes: ${ms.params.join(', ')})`, true);
         }
       }
     }

@@ -180,7 +180,7 @@ describe('sweep schema: each problem names its path and rule', () => {
       assert.ok(e instanceof SweepError);
       assert.equal(
         e.message,
-        `${FILE}: objective.labels: expected '01' or 'pm1' (YAML reads an unquoted 01 as the number 1: write '01')`,
+        `${FILE}:2:21: objective.labels: expected '01' or 'pm1' (YAML reads an unquoted 01 as the number 1: write '01')`,
       );
     }
   });

@@ -294,8 +294,8 @@ describe('optlab sweep (CLI)', () => {
     assert.equal(
       r.stderr,
       [
-        `optlab: ${file}: methods[0].grid.step[1]: expected a positive number`,
-        `optlab: ${file}: methods[2].method: expected one of 'gd', 'sgd', 'adagrad', 'adam', 'prox-gd', 'fista', 'bfgs', 'sbfgs', 'prox-bfgs', 'owlqn', 'lbfgs'`,
+        `optlab: ${file}:4:36: methods[0].grid.step[1]: expected a positive number`,
+        `optlab: ${file}:6:14: methods[2].method: expected one of 'gd', 'sgd', 'adagrad', 'adam', 'prox-gd', 'fista', 'bfgs', 'sbfgs', 'prox-bfgs', 'owlqn', 'lbfgs'`,
         '',
       ].join('\n'),
     );
@@ -313,7 +313,7 @@ describe('optlab sweep (CLI)', () => {
     assert.equal(r2.code, 2);
     assert.equal(
       r2.stderr,
-      `optlab: ${join(dir, 's.json')}: methods[0].grid.memory: does not apply to gd (it takes: step, lineSearch, c1, c2)\n`,
+      `optlab: ${join(dir, 's.json')}:1:55: methods[0].grid.memory: does not apply to gd (it takes: step, lineSearch, c1, c2)\n`,
     );
     assert.equal(existsSync(out), false);
   });
