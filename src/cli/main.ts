@@ -208,6 +208,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `optlab ... | head`: the reader has gone, so stop quietly (no EPIPE stack trace), as a Unix tool does
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') process.stderr.write(`optlab: cannot write the output: ${e.message}\n`);
+  process.exit(e.code === 'EPIPE' ? Number(process.exitCode ?? 0) : 1);
+});
+
 main(process.argv).then(
   (code) => {
     process.exitCode = code;

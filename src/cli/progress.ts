@@ -31,12 +31,17 @@ export function timing(done: number, total: number, startMs: number, unit: strin
   return `elapsed ${duration(elapsed)}, ETA ${done >= total ? '0 s' : duration(eta)}, ${formatNumber(Number(rate.toPrecision(3)))} ${unit}/s`;
 }
 
-const barOptions = (format: string): cliProgress.Options => ({
+/**
+ * The bar's options. cli-progress cuts every line at the terminal's width, so the bar shrinks (24 to 8
+ * characters) to leave `reserved` characters for the text around it: the elapsed time, ETA and rate at the end
+ * of the line stay in view on an 80-column terminal.
+ */
+const barOptions = (format: string, reserved: number): cliProgress.Options => ({
   format,
   stream: process.stderr,
   hideCursor: true,
   clearOnComplete: true,
-  barsize: 24,
+  barsize: Math.max(8, Math.min(24, (process.stderr.columns || 80) - reserved - 1)),
   fps: 10,
   etaBuffer: 20,
 });
@@ -44,31 +49,36 @@ const barOptions = (format: string): cliProgress.Options => ({
 export function progress(title: string, opts: { quiet?: boolean; unit?: string } = {}): Progress {
   if (opts.quiet) return { update() {}, stop() {} };
   const unit = opts.unit ?? 'steps';
+  // the clock starts with the work (the caller makes the display just before it), not at the first update
+  const start = performance.now();
   if (process.stderr.isTTY) {
+    // `T [bar] 100% 12345/12345 U | elapsed 4 min 05 s, ETA 4 min 05 s, 12345 U/s` around the bar
     const bar = new cliProgress.SingleBar(
-      barOptions(`${title} [{bar}] {percentage}% {value}/{total} ${unit} | {timing} {label}`),
+      barOptions(
+        `${title} [{bar}] {percentage}% {value}/{total} ${unit} | {timing} {label}`,
+        title.length + 2 * unit.length + 64,
+      ),
       cliProgress.Presets.shades_classic,
     );
-    let start = 0;
+    let started = false;
     return {
       update(done, total, label = '') {
-        if (start === 0) {
-          start = performance.now();
-          bar.start(total, done, { label, timing: '' });
+        const payload = { label, timing: timing(done, total, start, unit) };
+        if (!started) {
+          started = true;
+          bar.start(total, done, payload);
         }
         bar.setTotal(total);
-        bar.update(done, { label, timing: timing(done, total, start, unit) });
+        bar.update(done, payload);
       },
       stop() {
-        if (start !== 0) bar.stop();
+        if (started) bar.stop();
       },
     };
   }
   let lastPct = -1;
-  let start = 0;
   return {
     update(done, total, label = '') {
-      if (start === 0) start = performance.now();
       const pct = total > 0 ? Math.floor((100 * done) / total / 10) * 10 : 0;
       if (pct !== lastPct) {
         lastPct = pct;
@@ -139,10 +149,13 @@ class PlainDisplay implements Display {
 /** On a terminal: the sweep's bar (runs done, elapsed, ETA, runs/s) and one bar per run in flight. */
 class TtyDisplay implements Display {
   private readonly t0 = performance.now();
+  // the sweep's line: `sweep [bar] 1234/1234 runs | elapsed 4 min 05 s, ETA 4 min 05 s, 12.3 runs/s`
   private readonly multi = new cliProgress.MultiBar(
-    barOptions('{name} [{bar}] {value}/{total} {unit} | {info}'),
+    barOptions('{name} [{bar}] {value}/{total} {unit} | {info}', 72),
     cliProgress.Presets.shades_classic,
   );
+  /** Bars are on screen: lines go above them (cli-progress draws them at its next frame). */
+  private drawing = false;
   private main: cliProgress.SingleBar | null = null;
   private sweepStart = 0;
   private resumed = 0;
@@ -160,9 +173,10 @@ class TtyDisplay implements Display {
         this.resumed = e.resumed;
         this.total = e.total;
         this.log(
-          `sweep: ${e.total} runs${e.resumed > 0 ? ` (${e.resumed} already finished)` : ''}, ${e.lanes} thread(s), results in ${e.out}`,
+          `sweep: ${e.total} runs${e.resumed > 0 ? ` (${e.resumed} already finished)` : ''}, ${e.pending} to run on ${e.lanes} thread(s), results in ${e.out}`,
         );
         this.main = this.multi.create(e.total, e.resumed, { name: 'sweep', unit: 'runs', info: '' });
+        this.drawing = true;
         return;
       case 'start': {
         const b = this.multi.create(Math.max(1, runTotal(e.run)), 0, {
@@ -202,7 +216,10 @@ class TtyDisplay implements Display {
   }
 
   log(line: string): void {
-    this.multi.log(`${line}\n`);
+    // before the bars (the study's checks) and after them, at once: cli-progress would hold the line until
+    // its next frame, which never comes once the bars are gone
+    if (this.drawing) this.multi.log(`${line}\n`);
+    else process.stderr.write(`${line}\n`);
   }
 
   stage(message: string): void {
@@ -210,6 +227,10 @@ class TtyDisplay implements Display {
   }
 
   stop(): void {
+    if (!this.drawing) return;
+    this.drawing = false;
+    // a last frame: the lines logged since the previous one (the last run's failure), the final counts
+    this.multi.update();
     this.multi.stop();
   }
 }

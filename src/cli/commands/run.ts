@@ -86,13 +86,18 @@ async function runAndReport(
   const total = budgets.maxIter ?? budgets.epochs ?? 0;
   const onSigint = () => runner.interrupt('interrupted by Ctrl-C');
   process.once('SIGINT', onSigint);
+  const show = () => {
+    const last = runner.trace[runner.trace.length - 1];
+    if (last === undefined) return;
+    const done = budgets.maxIter !== undefined ? last.iter : last.epoch;
+    if (total > 0) bar.update(Math.min(done, total), total, `f=${formatNumber(last.value)}`);
+  };
   try {
     while (!runner.advance(100)) {
-      const last = runner.trace[runner.trace.length - 1];
-      const done = budgets.maxIter !== undefined ? last.iter : last.epoch;
-      if (total > 0) bar.update(Math.min(done, total), total, `f=${formatNumber(last.value)}`);
+      show();
       await new Promise((r) => setImmediate(r));
     }
+    show(); // the end (the bar's last frame, the plain lines' last line)
   } finally {
     process.removeListener('SIGINT', onSigint);
     bar.stop();
