@@ -3,7 +3,7 @@ import { METHOD_NAMES, METHODS, type MethodName, type MethodParams } from '../me
 import { accepts, flagOf, PARAM_NAMES, PARAMS, type ParamName, type ParamSpec, ruleOf } from '../methods/params.js';
 import { BUDGET_NAMES, BUDGETS, type BudgetName, type BudgetSpec, type Budgets } from '../run/budgets.js';
 import type { RunOptions } from '../run/run.js';
-import { finiteNumber } from './parse.js';
+import { decimal, nonNegativeInt } from './parse.js';
 
 /** Method, step-rule and budget flags of `optlab run` (the same names as the library's parameters). */
 export type MethodFlags = { method: MethodName } & MethodParams &
@@ -17,26 +17,36 @@ type Rule = Pick<ParamSpec, 'kind' | 'min' | 'max' | 'minOpen' | 'maxOpen' | 'ch
 /** A commander parser for a number flag with the table's rule ('expected a positive number, got -1'). */
 export function numberParser(rule: Rule): (text: string) => number {
   return (text) => {
-    const v = Number(text);
-    if (text.trim() === '' || !accepts(rule, v))
-      throw new InvalidArgumentError(`expected ${ruleOf(rule)}, got '${text}'`);
+    const v = decimal(text);
+    if (!accepts(rule, v)) throw new InvalidArgumentError(`expected ${ruleOf(rule)}, got '${text}'`);
     return v;
   };
 }
 
 const ARG: Partial<Record<string, string>> = { step: 's', lineSearch: 'rule', batch: 'b', memory: 'm', maxIter: 'k' };
 
-/** `(gd 1, sgd 1, adagrad 0.5, ...)`: the defaults of the methods that take a parameter. */
+/** A default as help shows it: `1e-6`, not `0.000001`. */
+export function shownDefault(v: unknown): string {
+  return typeof v === 'number' && v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential() : String(v);
+}
+
+/**
+ * `default: gd 1, sgd 1, adagrad 0.5, ...`, or `default 0.9` when every method that takes the parameter uses
+ * the same value (its own default, or the fallback a method uses when it is unset, as c1 and c2).
+ */
 function defaultsText(p: ParamName): string {
   const s: ParamSpec = PARAMS[p];
-  const byMethod = Object.entries(s.methods)
-    .filter(([, v]) => v !== null)
-    .map(([m, v]) => `${m} ${v}`);
+  const effective = Object.entries(s.methods).map(([m, v]) => [m, v ?? s.fallback] as const);
   const parts: string[] = [];
-  const values = new Set(Object.values(s.methods).filter((v) => v !== null));
-  if (values.size === 1 && byMethod.length === Object.keys(s.methods).length) parts.push(`default ${[...values][0]}`);
-  else if (byMethod.length > 0) parts.push(`default: ${byMethod.join(', ')}`);
-  if (s.fallback !== undefined) parts.push(`unset: ${s.fallback}`);
+  const values = new Set(effective.map(([, v]) => v).filter((v) => v !== null && v !== undefined));
+  const all = effective.every(([, v]) => v !== null && v !== undefined);
+  if (values.size === 1 && all) parts.push(`default ${shownDefault([...values][0])}`);
+  else {
+    const byMethod = effective
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([m, v]) => `${m} ${shownDefault(v)}`);
+    if (byMethod.length > 0) parts.push(`default: ${byMethod.join(', ')}`);
+  }
   if (s.unset !== undefined) parts.push(`unset: ${s.unset}`);
   return parts.join('; ');
 }
@@ -57,7 +67,7 @@ export function budgetOption(b: BudgetName): Option {
   const s: BudgetSpec = BUDGETS[b];
   const dflt =
     s.default !== undefined
-      ? ` (default ${s.default})`
+      ? ` (default ${shownDefault(s.default)})`
       : b === 'maxIter'
         ? ' (full-batch default when no budget is given: 1000)'
         : b === 'epochs'
@@ -80,7 +90,7 @@ export function addMethodOptions(cmd: Command): Command {
         .choices(['zeros', 'randn'])
         .default('zeros'),
     )
-    .option('--seed <s>', 'seed of the random start and the mini-batches', finiteNumber, 0);
+    .option('--seed <s>', 'seed of the random start and the mini-batches (an integer >= 0)', nonNegativeInt, 0);
 }
 
 /** The method parameters the user gave (undefined ones are filled with defaults by the library). */

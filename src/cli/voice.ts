@@ -12,8 +12,11 @@ function commandPath(c: Command): string {
   return names.join(' ');
 }
 
-/** A commander error message (`error: ...`, possibly on several lines) as one line in optlab's voice. */
-export function commanderMessage(raw: string, cmd: Command): string {
+/**
+ * A commander error message (`error: ...`, possibly on several lines) as one line in optlab's voice; `argv`
+ * is what the program parses (to find the value given to a boolean flag).
+ */
+export function commanderMessage(raw: string, cmd: Command, argv: readonly string[] = process.argv): string {
   let m = raw
     .replace(/^error:\s*/, '')
     .split('\n')
@@ -35,16 +38,32 @@ export function commanderMessage(raw: string, cmd: Command): string {
   // a value its parser refused: option '--step <s>' argument '-1' is invalid. expected ... → --step: expected ...
   m = m.replace(/^option '([^' ]+)[^']*' argument '[^']*' is invalid\. /, '$1: ');
   m = m.replace(/^command-argument value '([^']*)' is invalid for argument '([^']+)'\. /, "<$2> '$1': ");
-  // `--nesterov true`: a boolean flag takes no value
-  const extra = /^too many arguments for '[^']+'\. Expected \d+ arguments? but got \d+\.$/.test(m);
-  if (extra) {
+  // an unknown command: "did you mean" by optlab's own rule (case and '-' ignored: `RUN` → 'run')
+  m = m.replace(/^unknown command '([^']*)'$/, (all, name: string) => {
+    const near = closest(
+      name,
+      cmd.commands.map((c) => c.name()),
+    );
+    return near === undefined ? all : `${all} (did you mean '${near}'?)`;
+  });
+  const flagTakesNoValue = (given: string, flag: string) =>
+    `${flag} takes no value, got ${given} (write ${flag.replace(/^--no-/, '--')} or --no-${flag.replace(/^--(no-)?/, '')})`;
+  const bools = new Set(cmd.options.filter((o) => !o.required && !o.optional && o.long).map((o) => o.long!));
+  // `--nesterov=true`: commander reads it as an unknown option
+  m = m.replace(/^unknown option '(--[^=']+)=([^']*)'$/, (all, flag: string, value: string) =>
+    bools.has(flag) ? flagTakesNoValue(`'${value}' in '${flag}=${value}'`, flag) : all,
+  );
+  const tooMany = /^too many arguments(?: for '[^']+')?\. Expected (\d+) arguments? but got (\d+)\.$/.exec(m);
+  if (tooMany) {
+    const expected = Number(tooMany[1]);
     // the usual cause: a value after a boolean flag (`--nesterov true`)
-    const bools = new Set(cmd.options.filter((o) => !o.required && !o.optional && o.long).map((o) => o.long!));
-    const argv = process.argv;
     const i = argv.findIndex((a, k) => k > 0 && bools.has(argv[k - 1]) && !a.startsWith('-'));
-    if (i > 0) {
-      const flag = argv[i - 1].replace(/^--no-/, '--');
-      m = `${m.replace(/\.$/, '')}: ${argv[i - 1]} takes no value (write ${flag} or --no-${flag.slice(2)})`;
+    if (i > 0) m = flagTakesNoValue(`'${argv[i]}'`, argv[i - 1]);
+    else {
+      const takes = cmd.registeredArguments.map((a) => `<${a.name()}>`).join(' ');
+      const extra = cmd.args.slice(expected).map((a) => `'${a}'`);
+      const what = takes === '' ? 'takes no arguments' : `takes ${takes}`;
+      m = `too many arguments: '${commandPath(cmd)}' ${what}, and ${extra.join(', ')} ${extra.length === 1 ? 'is' : 'are'} extra`;
     }
   }
   return `${m}; see '${commandPath(cmd)} --help'`;

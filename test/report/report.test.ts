@@ -334,7 +334,11 @@ describe('optlab report (CLI)', () => {
   it('writes the report and prints the path of report.html and the number of figures', () => {
     const dir = resultsFolder('cli');
     const r = optlab(['report', dir, '--title', 'CLI <report>']);
-    assert.equal(r.code, 0, `${r.stderr}\n(is src/cli/commands/report.ts registered in src/cli/main.ts's COMMANDS?)`);
+    assert.equal(
+      r.code,
+      0,
+      `${r.stderr}\n(is src/cli/commands/report.ts registered in src/cli/program.ts's COMMANDS?)`,
+    );
     const [first, second] = r.stdout.split('\n');
     assert.equal(first, join(dir, 'report.html'));
     assert.match(second, /^5 figures \(SVG and PNG\) in /);

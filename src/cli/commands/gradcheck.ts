@@ -9,7 +9,7 @@ import {
   objectiveFrom,
 } from '../data-options.js';
 import { formatNumber, textTable, toJson } from '../output.js';
-import { finiteNumber, positiveInt } from '../parse.js';
+import { nonNegativeInt, positiveInt } from '../parse.js';
 
 interface GradcheckFlags extends DataOptions, ObjectiveOptions {
   points: number;
@@ -23,7 +23,7 @@ export function register(program: Command): void {
   const cmd = program.command('gradcheck');
   addObjectiveOptions(addDataOptions(cmd))
     .option('--points <k>', 'random points besides zero and the large-margin points', positiveInt, 3)
-    .option('--seed <s>', 'seed of the points and directions', finiteNumber, 1)
+    .option('--seed <s>', 'seed of the points and directions (an integer >= 0)', nonNegativeInt, 1)
     .option('--rows <n>', 'check on the first n rows only (faster)', positiveInt)
     .option('--fd-coordinates <k>', 'coordinates checked by finite differences (default: all up to 256)', positiveInt)
     .option('--json', 'print JSON with every error')

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { importRun } from '../../node/import.js';
-import { nonNegativeInt } from '../parse.js';
+import { nonNegative, nonNegativeInt } from '../parse.js';
 
 interface ImportFlags {
   method: string;
   label?: string;
   tool?: string;
   seed?: number;
-  lambda?: string;
+  lambda?: number;
   dataset?: string;
   force?: boolean;
 }
@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--label <text>', 'run label (default: the method); " (external)" is appended')
     .option('--tool <name>', 'the tool that produced it (default: the method)')
     .option('--seed <k>', 'seed of the external run (default 0)', nonNegativeInt)
-    .option('--lambda <number>', "the problem's λ, when the folder holds several problems")
+    .option('--lambda <number>', "the problem's λ, when the folder holds several problems", nonNegative)
     .option('--dataset <name>', "the problem's dataset, when the folder holds several")
     .option('--force', 'replace an imported run with the same label')
     .action(async (dir: string, file: string, o: ImportFlags) => {
@@ -33,7 +33,7 @@ export function register(program: Command): void {
         ...(o.label !== undefined ? { label: o.label } : {}),
         ...(o.tool !== undefined ? { tool: o.tool } : {}),
         ...(o.seed !== undefined ? { seed: o.seed } : {}),
-        ...(o.lambda !== undefined ? { lambda: Number(o.lambda) } : {}),
+        ...(o.lambda !== undefined ? { lambda: o.lambda } : {}),
         ...(o.dataset !== undefined ? { dataset: o.dataset } : {}),
         ...(o.force ? { force: true } : {}),
       });

@@ -42,7 +42,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress display')
     .option(
       '--threads <n>',
-      `threads for full-data evaluations (each thread needs ${MIN_NNZ_PER_THREAD / 1000}k non-zeros; default 1)`,
+      `threads for full-data evaluations (each thread needs ${MIN_NNZ_PER_THREAD / 1000}k non-zeros)`,
       positiveInt,
       1,
     )
