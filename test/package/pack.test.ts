@@ -1,12 +1,13 @@
 /**
- * The package as a user gets it: `npm pack` (prepack builds dist/ and dist-web/), installed into an empty
+ * The package as a user gets it: `npm pack` (prepack builds dist/ and dist-web/; a build already fresh, such
+ * as CI's `npm run build` just before the tests, is reused), installed into an empty
  * project from the npm cache, the README's library examples (extracted from README.md) type-checked under
  * --strict with module nodenext and run, `optlab/core` compiled without @types/node and bundled for the
  * browser with no `node:` import, and the CLI's error voice on mistyped commands, options and values.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -27,6 +28,71 @@ function readmeExamples(): string[] {
   return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
+/** The newest and the oldest modification time of the files under `paths` (ms). */
+function mtimes(paths: string[]): { newest: number; oldest: number; files: number } {
+  let newest = 0;
+  let oldest = Number.POSITIVE_INFINITY;
+  let files = 0;
+  const visit = (p: string) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p)) if (e !== 'node_modules') visit(join(p, e));
+    } else {
+      files++;
+      newest = Math.max(newest, st.mtimeMs);
+      oldest = Math.min(oldest, st.mtimeMs);
+    }
+  };
+  for (const p of paths) if (existsSync(p)) visit(p);
+  return { newest, oldest, files };
+}
+
+/**
+ * prepack's two builds, each with what it is built from: an output is fresh when every file in it is newer
+ * than every input (each build empties its folder first, so a whole build is newer than its inputs).
+ */
+const PREPACK = 'npm run build --silent && vite build --config web/vite.config.ts';
+const BUILDS = [
+  {
+    out: 'dist',
+    inputs: [
+      'src',
+      'scripts/build-wasm.mjs',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'package.json',
+      'package-lock.json',
+    ],
+    command: ['npm', ['run', 'build', '--silent']] as const,
+  },
+  {
+    out: 'dist-web',
+    inputs: ['web', 'src', 'package.json', 'package-lock.json'],
+    command: [
+      process.execPath,
+      [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'],
+    ] as const,
+  },
+];
+
+/** Builds what is stale, as prepack would; returns what was reused. */
+function buildForPack(): string[] {
+  const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+  assert.equal(pkg.scripts.prepack, PREPACK, "prepack changed: update the pack test's BUILDS to match it");
+  const reused: string[] = [];
+  for (const b of BUILDS) {
+    const out = mtimes([join(repo, b.out)]);
+    if (out.files > 0 && out.oldest > mtimes(b.inputs.map((p) => join(repo, p))).newest) {
+      reused.push(b.out);
+      continue;
+    }
+    const [cmd, args] = b.command;
+    const r = sh(cmd, [...args], repo);
+    assert.equal(r.status, 0, `${cmd} ${args.join(' ')}:\n${r.stdout}${r.stderr}`);
+  }
+  return reused;
+}
+
 const requireData = process.env.OPTLAB_REQUIRE_DATA === '1';
 const haveA9a = findDataFile('a9a') !== undefined;
 
@@ -34,9 +100,13 @@ describe('npm package', () => {
   let project = '';
   let files: string[] = [];
 
+  let reused: string[] = [];
+
   before(() => {
     const tmp = mkdtempSync(join(tmpdir(), 'optlab-pack-'));
-    const packed = sh('npm', ['pack', '--json', '--pack-destination', tmp], repo);
+    // prepack's builds, skipping what is fresh (CI's `npm run build` has just built dist/), then the tarball
+    reused = buildForPack();
+    const packed = sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], repo);
     assert.equal(packed.status, 0, packed.stderr);
     const info = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')))[0] as {
       filename: string;
@@ -55,7 +125,8 @@ describe('npm package', () => {
     assert.equal(inst.status, 0, inst.stderr);
   });
 
-  it('ships what its commands and docs use, and no source map', () => {
+  it('ships what its commands and docs use, and no source map', (t) => {
+    t.diagnostic(`reused a fresh build: ${reused.join(', ') || 'none'}`);
     for (const f of [
       'LICENSE',
       'README.md',
