@@ -83,9 +83,33 @@ export interface StudyMeta {
   testMajority?: number | null;
   /** Where the smooth problem's minimizers end (see `optlab study`'s landscape section). */
   landscape?: LandscapeFacts | null;
+  /**
+   * What the landscape is computed from, written when the study is prepared: the report step computes the
+   * landscape from it when `landscape` is missing (`optlab study --slurm`, whose merge job runs `optlab report`).
+   */
+  landscapeSetting?: LandscapeSetting;
+}
+
+/** The smooth problem of a study and the landscape's starts, as study.json records them. */
+export interface LandscapeSetting {
+  /** Random starts (0: no landscape). */
+  starts: number;
+  /** The starts' seeds are 1000 + seedOffset, 1000 + seedOffset + 1, … */
+  seedOffset: number;
+  /** The training data (a registry name or an absolute path) and its SHA-256, checked when it is read again. */
+  data: string;
+  sha256: string;
+  labels: '01' | 'pm1';
+  /** The first rows only (the seed preset), or null for all. */
+  subset: number | null;
+  loss: 'sigmoid-lsq' | 'logistic';
+  l2: number;
 }
 
 export const STUDY_FILE = 'study.json';
+
+/** Rows of the seed preset (the original notebook's first 1000 rows). */
+const SEED_SUBSET = 1000;
 
 /** Whether a results folder holds a study (then `optlab report` rebuilds the study's report). */
 export function isStudyFolder(dir: string): boolean {
@@ -116,10 +140,15 @@ export async function writeStudyReport(
     png?: boolean;
     onProgress?: (done: number, total: number, id: string) => void;
     onWarn?: (m: string) => void;
+    /** Told when the report step computes the landscape first (a few seconds). */
+    onStage?: (message: string) => void;
   } = {},
 ): Promise<{ files: string[]; data: StudyData; figures: number; meta: StudyMeta }> {
-  const meta = readStudyMeta(dir);
   const results = await readResults(dir);
+  const meta =
+    results.manifest?.status === 'complete'
+      ? await ensureStudyLandscape(dir, { onStage: opts.onStage })
+      : readStudyMeta(dir);
   const land = meta.landscape ?? null;
   const data = new StudyData(results.runs, results.traces, land?.fStar ?? Number.NaN);
   const report = buildStudyReport(
@@ -137,6 +166,41 @@ export async function writeStudyReport(
   const figures = report.sections.reduce((n, x) => n + x.figures.length, 0);
   const files = await writeReport(report, dir, opts);
   return { files, data, figures, meta };
+}
+
+/**
+ * The study's landscape, computed from study.json's `landscapeSetting` when the study asks for one (starts > 0)
+ * and study.json does not have it yet, then written to study.json. Needs the finished study (its reference runs
+ * join the landscape). The same data, labels, rows, loss and seeds give the same landscape bit for bit, wherever
+ * it is computed: after the sweep of `optlab study`, or in `optlab report` (the merge job of `optlab study
+ * --slurm`). `dataset`: the training data already in memory (else it is read again and its SHA-256 checked).
+ */
+export async function ensureStudyLandscape(
+  dir: string,
+  opts: { dataset?: Dataset; onStage?: (message: string) => void } = {},
+): Promise<StudyMeta> {
+  const meta = readStudyMeta(dir);
+  const ls = meta.landscapeSetting;
+  if (meta.landscape || ls === undefined || !(ls.starts > 0)) return meta;
+  let ds = opts.dataset;
+  if (ds === undefined) {
+    opts.onStage?.(`reading ${ls.data} for the landscape`);
+    ds = (await loadDataset(ls.data, { labels: ls.labels, ...(ls.subset === null ? {} : { subset: ls.subset }) }))
+      .dataset;
+  }
+  if (ds.sha256 !== ls.sha256) {
+    throw new OptlabError(
+      `${ls.data} has SHA-256 ${ds.sha256}, but the study in ${dir} was prepared on data with SHA-256 ${ls.sha256}; the landscape needs the study's data`,
+    );
+  }
+  opts.onStage?.(`the landscape: minimizing from ${ls.starts} random starts`);
+  const objective = new Objective(ds.X, ds.y, { loss: ls.loss, l2: ls.l2 });
+  const withLandscape: StudyMeta = {
+    ...meta,
+    landscape: studyLandscape(dir, objective, ls.starts, ls.seedOffset),
+  };
+  writeFileAtomic(join(dir, STUDY_FILE), `${toJson(withLandscape)}\n`);
+  return readStudyMeta(dir);
 }
 
 /** A dataset given by path is made absolute (the sweep file lives in the results folder). */
@@ -185,7 +249,7 @@ export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
   stage(`reading ${dataName}`);
   const loaded = await loadDataset(data, {
     labels,
-    ...(full ? {} : { subset: 1000 }),
+    ...(full ? {} : { subset: SEED_SUBSET }),
     onWarning: o.onWarning,
   });
   const ds = loaded.dataset;
@@ -228,7 +292,17 @@ export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
   }
   claimOutputFolder(o.out, 'study');
   writeFileAtomic(sweepFile, text);
-  const meta: StudyMeta = { preset, seeds, data, testData: testData ?? null, extras, testMajority };
+  const landscapeSetting: LandscapeSetting = {
+    starts,
+    seedOffset: full ? 0 : seeds,
+    data,
+    sha256: ds.sha256,
+    labels,
+    subset: full ? null : SEED_SUBSET,
+    loss,
+    l2,
+  };
+  const meta: StudyMeta = { preset, seeds, data, testData: testData ?? null, extras, testMajority, landscapeSetting };
   writeFileAtomic(join(o.out, STUDY_FILE), `${toJson(meta)}\n`);
   return { sweepFile, extrasSeconds, dataset: ds, dataFile: loaded.path, loss, l2, starts, meta };
 }
@@ -273,10 +347,8 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   if (starts > 0) {
     stage(`the landscape: minimizing from ${starts} random starts`);
     const tl = performance.now();
-    const objective = new Objective(ds.X, ds.y, { loss, l2 });
-    meta.landscape = studyLandscape(o.out, objective, starts, full ? 0 : seeds);
+    await ensureStudyLandscape(o.out, { dataset: ds });
     seconds.landscape = (performance.now() - tl) / 1000;
-    writeFileAtomic(join(o.out, STUDY_FILE), `${toJson(meta)}\n`);
   }
 
   if (o.reference === 'scipy')
@@ -291,7 +363,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
     });
   stage('writing the report');
   const tr = performance.now();
-  const { files, data: studyData } = await writeStudyReport(o.out, { png: o.png ?? true });
+  const { files, data: studyData, meta: written } = await writeStudyReport(o.out, { png: o.png ?? true });
   seconds.report = (performance.now() - tr) / 1000;
   seconds.total = (performance.now() - t0) / 1000;
 
@@ -300,7 +372,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
     data: studyData,
     extras,
     seeds,
-    landscape: meta.landscape ?? null,
+    landscape: written.landscape ?? null,
     testMajority: testMajority ?? null,
   });
   const summary: StudySummaryRow[] = facts.cost.map((c) => ({

@@ -195,6 +195,29 @@ describe('SLURM (a real one-node cluster)', () => {
     assertSameRuns(out, reference);
   });
 
+  it('optlab study --slurm gives the local study: its runs, and study.json with the landscape, bit for bit', async (t) => {
+    const env = needAll(t);
+    if (env === undefined) return;
+    const args = ['study', '--preset', 'seed', '--seeds', '1', '--no-png', '--quiet'];
+    const local = join(root, 'study-local');
+    const cluster = join(root, 'study-slurm');
+    const l = optlab([...args, '--out', local, '--jobs', '1'], env);
+    assert.equal(l.code, 0, `${l.stdout}\n${l.stderr}`);
+    const r = optlab([...args, '--out', cluster, '--slurm', '--tasks', '2', '--wait'], env);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /done: (\d+) of \1 runs, merged; report: /);
+    assertSameRuns(cluster, local);
+    // the merge job's `optlab report` computed the landscape from study.json's setting, as the local study did
+    const meta = (dir: string) => JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
+    const [got, want] = [meta(cluster), meta(local)];
+    assert.ok(want.landscape.minima.length >= 1 && Object.keys(want.landscape.reached).length > 0);
+    assert.deepEqual(got.landscape, want.landscape);
+    assert.deepEqual(got, want);
+    const html = readFileSync(join(cluster, 'report.html'), 'utf8');
+    assert.match(html, /id="landscape"/);
+    assert.match(html, /Which stationary point each run of the smooth problem reached/);
+  });
+
   it('a task cancelled mid-run (scancel), then submitted again, completes the sweep with nothing run twice that had finished', async (t) => {
     const env = needCluster(t);
     if (env === undefined) return;

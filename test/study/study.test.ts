@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -237,6 +237,34 @@ describe('optlab study on a synthetic dataset of another shape (no test set)', {
     assert.deepEqual(checkReport(html, { dataset: train, testSet: false }), []);
     assert.deepEqual(checkFigures(dir), []);
     assert.match(html, /3000 rows and 40 features of /);
+  });
+
+  it('optlab report computes the landscape when study.json asks for one and lacks it (the --slurm path), bit for bit', () => {
+    assert.equal(run.code, 0, run.stderr);
+    const meta = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
+    assert.equal(meta.landscapeSetting.starts, 5);
+    assert.ok(meta.landscape.minima.length >= 1);
+    // as the merge job of `optlab study --slurm` finds the folder: the runs merged, study.json as prepared
+    const copy = join(root, 'synth-no-landscape');
+    cpSync(dir, copy, { recursive: true });
+    const { landscape, ...prepared } = meta;
+    writeFileSync(join(copy, 'study.json'), JSON.stringify(prepared));
+    const r = optlab(['report', copy, '--no-png', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(readFileSync(join(copy, 'study.json'), 'utf8')).landscape, landscape);
+    const html = readFileSync(join(copy, 'report.html'), 'utf8');
+    assert.match(html, /id="landscape"/);
+    assert.deepEqual(checkReport(html, { dataset: train, testSet: false }), []);
+    // other data than the study's is refused, naming both checksums
+    const other = join(root, 'synth-other-data');
+    cpSync(copy, other, { recursive: true });
+    writeFileSync(
+      join(other, 'study.json'),
+      JSON.stringify({ ...prepared, landscapeSetting: { ...prepared.landscapeSetting, data: wide } }),
+    );
+    const bad = optlab(['report', other, '--no-png', '--quiet']);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /the landscape needs the study's data/);
   });
 
   it('a test set with more features than the training data is a clear error in run, sweep and study', () => {
