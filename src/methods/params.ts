@@ -63,7 +63,7 @@ export const PARAMS = {
       fista: 1,
       bfgs: 1,
       sbfgs: 0.01,
-      'prox-bfgs': 0.1,
+      'prox-bfgs': 1,
       lbfgs: 1,
     },
   },
@@ -71,7 +71,7 @@ export const PARAMS = {
     kind: 'choice',
     choices: ['none', 'armijo', 'wolfe'],
     help: 'step rule: none (constant step), armijo (backtracking), wolfe (strong Wolfe; not for proximal methods)',
-    methods: { gd: 'none', 'prox-gd': 'none', fista: 'none', bfgs: 'wolfe', 'prox-bfgs': 'none', lbfgs: 'wolfe' },
+    methods: { gd: 'none', 'prox-gd': 'none', fista: 'none', bfgs: 'wolfe', 'prox-bfgs': 'armijo', lbfgs: 'wolfe' },
   },
   c1: {
     kind: 'number',

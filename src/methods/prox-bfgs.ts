@@ -21,7 +21,8 @@ const SWEEP_TOL = 1e-13;
  *      Δx = argmin_d ∇f(x)ᵀd + ½ dᵀB d + λ‖x + d‖₁,
  *    solved by cyclic coordinate descent on this strictly convex quadratic-plus-L1 model (each coordinate in
  *    closed form: u = soft(x_j − b/B_jj, λ/B_jj), d_j = u − x_j), from d = 0;
- * 2. with backtracking, t = step, step·shrink, … until the sufficient decrease of eq. 2.20 holds along the line
+ * 2. with backtracking (the default, from step = 1: the unit step is the proximal quasi-Newton step, accepted
+ *    near the solution), t = step, step·shrink, … until the sufficient decrease of eq. 2.20 holds along the line
  *      F(x + tΔx) ≤ F(x) + c·t·Δ,  Δ = ∇f(x)ᵀΔx + λ‖x + Δx‖₁ − λ‖x‖₁ < 0,  c = 1e-4;
  *    with a constant step, x₊ = x + step·Δx (a damped proximal Newton step);
  * 3. B is updated by BFGS from s = x₊ − x, y = ∇f(x₊) − ∇f(x) (N&W eq. 6.19), skipped unless

@@ -83,7 +83,7 @@ describe("a9a, the study's settings", () => {
     [{ method: 'bfgs', lineSearch: 'none', step: 0.01 }, 0, { maxIter: 30 }],
     [{ method: 'sbfgs', step: 0.001, batch: 128 }, 0, { epochs: 3 }],
     [{ method: 'prox-gd', step: 2.5 }, 0.01, { maxIter: 30 }],
-    [{ method: 'prox-bfgs', step: 0.1 }, 0.001, { maxIter: 30 }],
+    [{ method: 'prox-bfgs', lineSearch: 'none', step: 0.1 }, 0.001, { maxIter: 30 }],
     [{ method: 'lbfgs', memory: 10 }, 0, { maxIter: 30 }],
   ];
   for (const [config, lambda, options] of STUDY) {

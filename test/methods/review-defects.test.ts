@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { defaultsOf } from '../../src/methods/params.js';
 import { ProxBfgs } from '../../src/methods/prox-bfgs.js';
 import type { RowBatch } from '../../src/objectives/objective.js';
 import type { Problem } from '../../src/objectives/problem.js';
@@ -176,5 +177,35 @@ describe('prox-bfgs is the proximal quasi-Newton method of Lee, Sun & Saunders (
     const r = minimize(p, { method: 'prox-bfgs', lineSearch: 'armijo', step: 1 }, { maxIter: 200, tol: 1e-12 });
     assert.equal(r.stopReason, 'converged', r.message);
     for (let k = 1; k < r.trace.length; k++) assert.ok(r.trace[k].value <= r.trace[k - 1].value + 1e-15);
+  });
+
+  it('its default is that method: backtracking along x + tΔx from the unit step (not a constant step 0.1)', () => {
+    // The unit step is the proximal quasi-Newton step itself (accepted near the solution: superlinear, LSS
+    // Thm. 3.4); a constant 0.1 only damps it (linear at rate 0.9 at best). The study sets its own steps.
+    assert.deepEqual(
+      { step: defaultsOf('prox-bfgs').step, lineSearch: defaultsOf('prox-bfgs').lineSearch },
+      { step: 1, lineSearch: 'armijo' },
+    );
+    const p = new LeastSquares(
+      [
+        [1, 2, 0],
+        [0.5, -1, 1],
+        [2, 0.3, -1],
+        [-1, 1, 0.5],
+      ],
+      [1, -2, 0.5, 3],
+      0.2,
+    );
+    const budget = { maxIter: 200, tol: 1e-10 };
+    const byDefault = minimize(p, { method: 'prox-bfgs' }, budget);
+    const explicit = minimize(p, { method: 'prox-bfgs', lineSearch: 'armijo', step: 1 }, budget);
+    const damped = minimize(p, { method: 'prox-bfgs', lineSearch: 'none', step: 0.1 }, budget);
+    assert.deepEqual(Array.from(byDefault.x), Array.from(explicit.x));
+    assert.equal(byDefault.iterations, explicit.iterations);
+    assert.equal(byDefault.stopReason, 'converged', byDefault.message);
+    assert.ok(
+      byDefault.iterations * 5 < damped.iterations,
+      `default ${byDefault.iterations} iterations, constant 0.1: ${damped.iterations} (${damped.stopReason})`,
+    );
   });
 });
