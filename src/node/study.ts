@@ -150,7 +150,7 @@ export async function writeStudyReport(
       ? await ensureStudyLandscape(dir, { onStage: opts.onStage })
       : readStudyMeta(dir);
   const land = meta.landscape ?? null;
-  const data = new StudyData(results.runs, results.traces, land?.fStar ?? Number.NaN);
+  const data = new StudyData(results.runs, results.traces, land?.fStar ?? Number.NaN, land?.reached ?? {});
   const report = buildStudyReport(
     {
       preset: meta.preset,

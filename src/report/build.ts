@@ -222,7 +222,20 @@ export function summarySection(runs: readonly RunRow[], traces: readonly TraceRo
  * seeds), final gap, gradient norm, stop reasons, iterations, passes, seconds, sparsity, and train/test
  * accuracy when recorded. `fStar` maps problem keys to f* (see `bestValues`).
  */
-export function resultsTable(runs: readonly RunRow[], fStar: Map<string, number>, caption?: string): Table {
+/** A column a caller adds to `resultsTable`: its header and the cell of one row's runs (all seeds of a label). */
+export interface ExtraColumn {
+  header: string;
+  cell: (runs: readonly RunRow[]) => Cell;
+  /** What the column means, appended to the caption. */
+  note?: string;
+}
+
+export function resultsTable(
+  runs: readonly RunRow[],
+  fStar: Map<string, number>,
+  caption?: string,
+  extra: readonly ExtraColumn[] = [],
+): Table {
   const multi = new Set(runs.map(problemKey)).size > 1;
   const hasTrain = runs.some((r) => r.result.trainAccuracy !== undefined);
   const hasTest = runs.some((r) => r.result.testAccuracy !== undefined);
@@ -240,6 +253,7 @@ export function resultsTable(runs: readonly RunRow[], fStar: Map<string, number>
     'zeros',
     ...(hasTrain ? ['train acc.'] : []),
     ...(hasTest ? ['test acc.'] : []),
+    ...extra.map((c) => c.header),
   ];
   const rows: Cell[][] = [];
   for (const list of groupRuns(runs, (r) => `${r.label}\u0000${problemKey(r)}`).values()) {
@@ -278,22 +292,31 @@ export function resultsTable(runs: readonly RunRow[], fStar: Map<string, number>
       percent(mean((r) => r.result.sparsity)),
       ...(hasTrain ? [percent(mean((r) => r.result.trainAccuracy))] : []),
       ...(hasTest ? [percent(mean((r) => r.result.testAccuracy))] : []),
+      ...extra.map((c) => c.cell(list)),
     ]);
   }
+  const notes = extra.flatMap((c) => (c.note ? [c.note] : []));
   return {
-    caption:
+    caption: [
       caption ??
-      'Results per run label: means over seeds; final F as mean ± half the min–max range; F − f* floored at 1e-16·max(1, |f*|)',
+        'Results per run label: means over seeds; final F as mean ± half the min–max range; F − f* floored at 1e-16·max(1, |f*|)',
+      ...notes,
+    ].join('; '),
     headers,
     rows,
   };
 }
 
 /** One row per run. */
-export function allRunsTable(runs: readonly RunRow[], fStar: Map<string, number>): Table {
+export function allRunsTable(
+  runs: readonly RunRow[],
+  fStar: Map<string, number>,
+  extra: readonly ExtraColumn[] = [],
+): Table {
   const hasTest = runs.some((r) => r.result.testAccuracy !== undefined);
+  const notes = extra.flatMap((c) => (c.note ? [c.note] : []));
   return {
-    caption: 'Every run',
+    caption: ['Every run', ...notes].join('; '),
     headers: [
       'id',
       'seed',
@@ -307,6 +330,7 @@ export function allRunsTable(runs: readonly RunRow[], fStar: Map<string, number>
       'seconds',
       'zeros',
       ...(hasTest ? ['test acc.'] : []),
+      ...extra.map((c) => c.header),
     ],
     rows: runs.map((r) => [
       r.id,
@@ -321,6 +345,7 @@ export function allRunsTable(runs: readonly RunRow[], fStar: Map<string, number>
       fmt(r.result.seconds, 3),
       percent(r.result.sparsity),
       ...(hasTest ? [percent(r.result.testAccuracy ?? Number.NaN)] : []),
+      ...extra.map((c) => c.cell([r])),
     ]),
   };
 }

@@ -120,6 +120,8 @@ export interface ConvergenceOptions {
   logY?: boolean;
   /** At most this many aligned points per curve (default 300; first and last kept). */
   maxPoints?: number;
+  /** One more hover field per run label (e.g. the study's end point); labels not in `byLabel` show nothing. */
+  hoverNote?: { title: string; byLabel: Readonly<Record<string, string>> };
   width?: number;
   height?: number;
 }
@@ -196,6 +198,7 @@ export function convergenceFigure(traces: readonly TraceRow[], opts: Convergence
     for (const i of thinIndices(drawable.length, max)) {
       const p = drawable[i];
       const row: Record<string, unknown> = { label: s.label, method: s.method, params, seeds: p.n };
+      if (opts.hoverNote) row.note = opts.hoverNote.byLabel[s.label] ?? '';
       for (const f of X_FIELDS) row[f] = round6(p.x[f]);
       for (const f of Y_FIELDS) row[f] = rounded(p.y[f]?.mean);
       if (multiSeed) {
@@ -228,6 +231,7 @@ export function convergenceFigure(traces: readonly TraceRow[], opts: Convergence
     series: seriesNames,
     ...(dashByLabel ? { strokeDash: 'label' as const } : {}),
     band: multiSeed,
+    ...(opts.hoverNote ? { noteTitle: opts.hoverNote.title } : {}),
     title:
       subtitle.length > 0 ? { text: opts.title, subtitle: subtitle.length === 1 ? subtitle[0] : subtitle } : opts.title,
     ...(opts.width !== undefined ? { width: opts.width } : {}),

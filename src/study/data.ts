@@ -27,7 +27,16 @@ export class StudyData {
    * @param landscapeBest the best value of the landscape's starts on the smooth problem (λ = 0): f* of that
    *   problem is then the best value found by all runs and all starts.
    */
-  constructor(runs: RunRow[], traces: TraceRow[], landscapeBest = Number.NaN) {
+  /**
+   * @param reached the stationary point (index into the landscape's minima, or null: none of them) reached by
+   *   each classified run (full-batch runs of the smooth problem that stopped stationary), by run id.
+   */
+  constructor(
+    runs: RunRow[],
+    traces: TraceRow[],
+    landscapeBest = Number.NaN,
+    readonly reached: Readonly<Record<string, number | null>> = {},
+  ) {
     this.runs = runs;
     this.traces = traces;
     this.fStar = bestValues(runs, traces);
@@ -76,6 +85,36 @@ export class StudyData {
     return run.objective.lambda === 0 && Number.isFinite(this.landscapeBest)
       ? 'the best value found by all runs and all landscape starts'
       : 'the best value any run reached';
+  }
+
+  /**
+   * The end point some runs (the seeds of one label) reached, for a table cell or a hover: `#k` (the
+   * landscape's k-th stationary point, lowest value first), `none` (stationary, but at no mapped point), with
+   * the number of seeds when they differ (`#1 ×2, #3 ×1`); '' when no run of them was classified.
+   */
+  endPoint(runs: readonly RunRow[]): string {
+    const counts = new Map<string, number>();
+    let classified = 0;
+    for (const r of runs) {
+      if (!(r.id in this.reached)) continue;
+      classified++;
+      const i = this.reached[r.id];
+      const name = i === null ? 'none' : `#${i + 1}`;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    if (classified === 0) return '';
+    const unclassified = runs.length - classified;
+    if (counts.size === 1 && unclassified === 0) return [...counts.keys()][0];
+    const parts = [...counts].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
+    return [
+      ...parts.map(([name, n]) => `${name} ×${n}`),
+      ...(unclassified > 0 ? [`not stationary ×${unclassified}`] : []),
+    ].join(', ');
+  }
+
+  /** Whether any of the runs was told its end point. */
+  hasEndPoint(runs: readonly RunRow[]): boolean {
+    return runs.some((r) => r.id in this.reached);
   }
 
   fStarOf(run: RunRow): number {

@@ -1,4 +1,4 @@
-import { allRunsTable, type Report, type Section, summarySection } from '../report/build.js';
+import { type Report, type Section, summarySection } from '../report/build.js';
 import { escapeHtml } from '../report/html.js';
 import type { Manifest } from '../sweep/results.js';
 import { conclusionsSection } from './conclusions.js';
@@ -19,6 +19,7 @@ import { proxSection } from './sections/prox.js';
 import { proxBfgsSection } from './sections/prox-bfgs.js';
 import { sbfgsSection } from './sections/sbfgs.js';
 import { sgdSection } from './sections/sgd.js';
+import { studyAllRunsTable } from './sections/tables.js';
 import { p } from './text.js';
 
 /** Everything the report is built from. */
@@ -88,7 +89,7 @@ export function buildStudyReport(ctx: StudyContext, manifest?: Manifest): Report
       ...summary,
       id: 'runs',
       title: 'Runs, machine and reproducibility',
-      tables: [...summary.tables, allRunsTable(d.runs, d.fStar)],
+      tables: [...summary.tables, studyAllRunsTable(d)],
     },
   ];
   const loss =

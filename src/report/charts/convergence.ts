@@ -7,7 +7,7 @@
  * gap, gradNorm), `logX`, `logY` (booleans) and `hidden` (the series hidden from the legend, an array).
  *
  * Rows carry every column: `{ label, method, params, seeds, iter, epoch, passes, seconds, value, gap,
- * gradNorm }` and, with bands, `<y>_lo` / `<y>_hi` for each y (min and max over seeds). Transforms pick the
+ * gradNorm }` (and `note`, a hover field per run label titled `noteTitle`, when given) and, with bands, `<y>_lo` / `<y>_hi` for each y (min and max over seeds). Transforms pick the
  * columns: `_x = datum[xField]`, `_y = datum[yField]`. A Vega scale's type cannot be a signal, so a log axis
  * is a linear axis of log10 of the value (non-positive values dropped) whose labels show 10^tick: powers of
  * ten as `1e-7`, other ticks (on ranges under a few decades) with two significant digits.
@@ -39,6 +39,8 @@ export interface ConvergenceChartOptions {
   strokeDash?: 'label';
   /** Rows have `<y>_lo` and `<y>_hi`: draw a shaded band between them. */
   band: boolean;
+  /** Rows have `note` (one more hover field, e.g. the study's end point), titled so. */
+  noteTitle?: string;
   title: string | { text: string; subtitle: string | string[] };
   width?: number;
   height?: number;
@@ -123,6 +125,7 @@ export function convergenceChartSpec(rows: Array<Record<string, unknown>>, o: Co
     { field: 'method', type: 'nominal' as const, title: 'method' },
     { field: 'params', type: 'nominal' as const, title: 'parameters' },
     { field: 'seeds', type: quantitative, title: 'seeds' },
+    ...(o.noteTitle !== undefined ? [{ field: 'note', type: 'nominal' as const, title: o.noteTitle }] : []),
     fmt('iter', 'iterations', ',.0f'),
     fmt('epoch', 'epochs', '.4~g'),
     fmt('passes', 'passes', '.4~g'),

@@ -1,8 +1,9 @@
-import { resultsTable, type Section } from '../../report/build.js';
+import type { Section } from '../../report/build.js';
 import type { StudyData } from '../data.js';
 import type { StudyFacts } from '../facts.js';
 import { code, g3, list, p, when } from '../text.js';
 import { gapFigure } from './figures.js';
+import { studyResultsTable } from './tables.js';
 
 /** Question 5: Adagrad, momentum and Adam against the best SGD. */
 export function adaptiveSection(f: StudyFacts, d: StudyData): Section {
@@ -34,6 +35,6 @@ export function adaptiveSection(f: StudyFacts, d: StudyData): Section {
         x: 'epoch',
       }),
     ],
-    tables: [resultsTable(runs, d.fStar)],
+    tables: [studyResultsTable(d, runs)],
   };
 }

@@ -1,8 +1,9 @@
-import { fmt, resultsTable, type Section } from '../../report/build.js';
+import { fmt, type Section } from '../../report/build.js';
 import type { StudyData } from '../data.js';
 import type { StudyFacts } from '../facts.js';
 import { code, g3, p, when } from '../text.js';
 import { gapFigure } from './figures.js';
+import { studyResultsTable } from './tables.js';
 
 /** Question 7: BFGS (the study's constant step, and a Wolfe search) against gradient descent. */
 export function bfgsSection(f: StudyFacts, d: StudyData): Section {
@@ -40,6 +41,6 @@ export function bfgsSection(f: StudyFacts, d: StudyData): Section {
       }),
       gapFigure(d, runs, { id: 'q7-bfgs-seconds', title: 'BFGS against gradient descent, wall time', x: 'seconds' }),
     ],
-    tables: [resultsTable(ref ? [...runs, ref] : runs, d.fStar)],
+    tables: [studyResultsTable(d, ref ? [...runs, ref] : runs)],
   };
 }

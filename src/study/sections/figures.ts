@@ -2,6 +2,7 @@ import { problemKey, problemName, problemOf } from '../../report/aggregate.js';
 import { convergenceFigure, type Figure } from '../../report/figures.js';
 import type { RunRow } from '../../sweep/results.js';
 import type { StudyData } from '../data.js';
+import { endPointHover } from './tables.js';
 
 /** A one-problem convergence figure of some runs, F − f* with f* stated on it. */
 export function gapFigure(
@@ -28,5 +29,6 @@ export function gapFigure(
     title: opts.title,
     ...(opts.caption ? { caption: opts.caption } : {}),
     ...(opts.colorBy ? { colorBy: opts.colorBy } : {}),
+    ...endPointHover(d, runs),
   });
 }

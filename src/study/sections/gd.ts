@@ -1,8 +1,9 @@
-import { fmt, resultsTable, type Section } from '../../report/build.js';
+import { fmt, type Section } from '../../report/build.js';
 import type { StudyData } from '../data.js';
 import type { Arm, GridFacts, StudyFacts } from '../facts.js';
 import { code, g3, list, p, when } from '../text.js';
 import { gapFigure } from './figures.js';
+import { studyResultsTable } from './tables.js';
 
 /** "the best … is at the low/high edge of its grid" (or nothing), for any grid. */
 export function edgeSentence(g: GridFacts, what: string): string {
@@ -71,6 +72,6 @@ export function gdSection(f: StudyFacts, d: StudyData): Section {
         x: 'passes',
       }),
     ],
-    tables: [resultsTable([...steps, ...g.lineSearch.flatMap((a) => a.runs)], d.fStar)],
+    tables: [studyResultsTable(d, [...steps, ...g.lineSearch.flatMap((a) => a.runs)])],
   };
 }

@@ -1,9 +1,10 @@
-import { resultsTable, type Section } from '../../report/build.js';
+import type { Section } from '../../report/build.js';
 import type { StudyData } from '../data.js';
 import type { StudyFacts } from '../facts.js';
 import { PROX_BFGS_LAMBDA } from '../preset.js';
 import { code, g3, p } from '../text.js';
 import { gapFigure } from './figures.js';
+import { studyResultsTable } from './tables.js';
 
 /** Question 10: proximal BFGS against proximal gradient and OWL-QN. */
 export function proxBfgsSection(f: StudyFacts, d: StudyData): Section {
@@ -30,6 +31,6 @@ export function proxBfgsSection(f: StudyFacts, d: StudyData): Section {
         x: 'passes',
       }),
     ],
-    tables: [resultsTable(runs, d.fStar)],
+    tables: [studyResultsTable(d, runs)],
   };
 }

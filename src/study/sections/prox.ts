@@ -1,10 +1,11 @@
-import { fmt, resultsTable, type Section, type Table } from '../../report/build.js';
+import { fmt, type Section, type Table } from '../../report/build.js';
 import { convergenceFigure, scatterFigure } from '../../report/figures.js';
 import type { StudyData } from '../data.js';
 import type { StudyFacts } from '../facts.js';
 import { GROUPS } from '../preset.js';
 import { code, g3, list, p, pct, when } from '../text.js';
 import { gapFigure } from './figures.js';
+import { studyResultsTable } from './tables.js';
 
 /** Question 6: proximal gradient, sparsity against λ, FISTA beside ISTA. */
 export function proxSection(f: StudyFacts, d: StudyData): Section {
@@ -94,6 +95,6 @@ export function proxSection(f: StudyFacts, d: StudyData): Section {
           ]
         : []),
     ],
-    tables: [table, ...(fistaRuns.length > 0 ? [resultsTable(fistaRuns, d.fStar)] : [])],
+    tables: [table, ...(fistaRuns.length > 0 ? [studyResultsTable(d, fistaRuns)] : [])],
   };
 }

@@ -1,8 +1,9 @@
-import { resultsTable, type Section } from '../../report/build.js';
+import type { Section } from '../../report/build.js';
 import type { StudyData } from '../data.js';
 import type { StudyFacts } from '../facts.js';
 import { code, g3, list, p, when } from '../text.js';
 import { gapFigure } from './figures.js';
+import { studyResultsTable } from './tables.js';
 
 /** Question 8: stochastic BFGS against the best SGD. */
 export function sbfgsSection(f: StudyFacts, d: StudyData): Section {
@@ -36,6 +37,6 @@ export function sbfgsSection(f: StudyFacts, d: StudyData): Section {
         .join(' '),
     ),
     figures: [gapFigure(d, runs, { id: 'q8-sbfgs', title: 'Stochastic BFGS against the best SGD', x: 'passes' })],
-    tables: [resultsTable(runs, d.fStar)],
+    tables: [studyResultsTable(d, runs)],
   };
 }

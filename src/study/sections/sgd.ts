@@ -1,9 +1,10 @@
-import { fmt, resultsTable, type Section } from '../../report/build.js';
+import { fmt, type Section } from '../../report/build.js';
 import type { StudyData } from '../data.js';
 import type { StudyFacts } from '../facts.js';
 import { code, g3, p, when } from '../text.js';
 import { gapFigure } from './figures.js';
 import { edgeSentence, failureSentence } from './gd.js';
+import { studyResultsTable } from './tables.js';
 
 /** Question 4: mini-batch SGD, steps and batch sizes. */
 export function sgdSection(f: StudyFacts, d: StudyData): Section {
@@ -51,6 +52,6 @@ export function sgdSection(f: StudyFacts, d: StudyData): Section {
         x: 'epoch',
       }),
     ],
-    tables: [resultsTable([...stepRuns, ...batchRuns.filter((r) => !stepRuns.includes(r))], d.fStar)],
+    tables: [studyResultsTable(d, [...stepRuns, ...batchRuns.filter((r) => !stepRuns.includes(r))])],
   };
 }
