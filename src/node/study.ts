@@ -453,6 +453,7 @@ function studyLandscape(out: string, objective: Objective, starts: number, seedO
       count: m.count,
       minEigenvalue: m.minEigenvalue,
       maxEigenvalue: m.maxEigenvalue,
+      minEigenvalueResidual: m.minEigenvalueResidual,
       starts: m.starts,
     })),
     valueSpread: Math.max(...values) - Math.min(...values),

@@ -44,6 +44,12 @@ export interface StationaryPoint {
   minEigenvalue: number;
   /** Largest eigenvalue found by the same Lanczos run (the scale minEigenvalue is read against). */
   maxEigenvalue: number;
+  /**
+   * Residual bound of minEigenvalue, ‖∇²f·u − θu‖ for its Ritz vector u: ∇²f has an eigenvalue within it of
+   * minEigenvalue. minEigenvalue is always at least the smallest eigenvalue (a Ritz value); when this bound is
+   * small against maxEigenvalue it is (to the bound) an eigenvalue, else Lanczos had not converged to it.
+   */
+  minEigenvalueResidual: number;
   /** Starts of the group's end points. */
   starts: string[];
   /** The representative end point (lowest value). */
@@ -142,6 +148,7 @@ export function groupEndPoints(problem: Problem, ends: readonly EndPoint[], opts
       count: grp.length,
       minEigenvalue: eig.min,
       maxEigenvalue: eig.max,
+      minEigenvalueResidual: eig.minResidual,
       starts: grp.map((e) => e.start),
       x: rep.x,
     };
@@ -188,8 +195,12 @@ export function whichStationaryPoint(land: Landscape, x: Float64Array, value: nu
  * vector build a k×k tridiagonal T whose extreme eigenvalues (Sturm bisection) approach those of ∇²f.
  * NaN when the problem has no Hessian-vector product.
  */
-export function extremeEigenvalues(problem: Problem, x: Float64Array, steps?: number): { min: number; max: number } {
-  if (problem.hessVec === undefined) return { min: Number.NaN, max: Number.NaN };
+export function extremeEigenvalues(
+  problem: Problem,
+  x: Float64Array,
+  steps?: number,
+): { min: number; max: number; minResidual: number } {
+  if (problem.hessVec === undefined) return { min: Number.NaN, max: Number.NaN, minResidual: Number.NaN };
   const d = problem.d;
   const k = Math.min(d, steps ?? 40);
   const V: Float64Array[] = [];
@@ -201,6 +212,7 @@ export function extremeEigenvalues(problem: Problem, x: Float64Array, steps?: nu
   const n0 = norm2(v);
   for (let j = 0; j < d; j++) v[j] /= n0;
   const w = new Float64Array(d);
+  let last = 0; // β of the step after the last: ∇²f·V = V·T + last·v_next·e_kᵀ
   for (let i = 0; i < k; i++) {
     V.push(v);
     problem.hessVec(x, v, w);
@@ -216,12 +228,60 @@ export function extremeEigenvalues(problem: Problem, x: Float64Array, steps?: nu
       }
     }
     const b = norm2(w);
+    last = b;
     if (i === k - 1 || !(b > 1e-12 * Math.max(1, Math.abs(a)))) break;
     beta.push(b);
     v = new Float64Array(d);
     for (let j = 0; j < d; j++) v[j] = w[j] / b;
   }
-  return { min: tridiagonalEigen(alpha, beta, 'min'), max: tridiagonalEigen(alpha, beta, 'max') };
+  const min = tridiagonalEigen(alpha, beta, 'min');
+  const max = tridiagonalEigen(alpha, beta, 'max');
+  // Ritz residual of θ = min: ‖∇²f·Vz − θVz‖ = last·|z_k| for the unit eigenvector z of T (Golub & Van Loan §10.1.4)
+  const z = tridiagonalEigenvector(alpha, beta, min);
+  const minResidual = Number.isFinite(z.at(-1) ?? Number.NaN) ? last * Math.abs(z.at(-1) as number) : Number.NaN;
+  return { min, max, minResidual };
+}
+
+/**
+ * A unit eigenvector of the symmetric tridiagonal (alpha, beta) for its eigenvalue θ, by inverse iteration
+ * (three solves of (T − θ'I)z = z with θ' a hair from θ, Gaussian elimination with partial pivoting on the
+ * dense n×n matrix: n ≤ the Lanczos steps, so this is cheap).
+ */
+export function tridiagonalEigenvector(alpha: readonly number[], beta: readonly number[], theta: number): number[] {
+  const n = alpha.length;
+  const scale = Math.max(...alpha.map(Math.abs), ...beta.map(Math.abs), Number.MIN_VALUE);
+  const shift = theta - 1e-10 * scale;
+  let z = Array.from({ length: n }, (_, i) => 1 / Math.sqrt(n) + 1e-3 * Math.sin(i + 1));
+  for (let it = 0; it < 3; it++) {
+    const M = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n }, (_, j) =>
+        i === j ? alpha[i] - shift : Math.abs(i - j) === 1 ? beta[Math.min(i, j)] : 0,
+      ),
+    );
+    const b = [...z];
+    for (let c = 0; c < n; c++) {
+      let piv = c;
+      for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[piv][c])) piv = r;
+      [M[c], M[piv]] = [M[piv], M[c]];
+      [b[c], b[piv]] = [b[piv], b[c]];
+      const p = M[c][c] === 0 ? Number.MIN_VALUE : M[c][c];
+      for (let r = c + 1; r < n; r++) {
+        const f = M[r][c] / p;
+        if (f === 0) continue;
+        for (let j = c; j < n; j++) M[r][j] -= f * M[c][j];
+        b[r] -= f * b[c];
+      }
+    }
+    const sol = new Array<number>(n).fill(0);
+    for (let r = n - 1; r >= 0; r--) {
+      let acc = b[r];
+      for (let j = r + 1; j < n; j++) acc -= M[r][j] * sol[j];
+      sol[r] = acc / (M[r][r] === 0 ? Number.MIN_VALUE : M[r][r]);
+    }
+    const nz = Math.hypot(...sol);
+    z = sol.map((v) => v / nz);
+  }
+  return z;
 }
 
 /** Number of eigenvalues of the symmetric tridiagonal (alpha, beta) below t (Sturm sequence). */

@@ -70,6 +70,8 @@ export interface LandscapeFacts {
     count: number;
     minEigenvalue: number;
     maxEigenvalue: number;
+    /** Residual bound of minEigenvalue (see `StationaryPoint`); absent in study files written before it. */
+    minEigenvalueResidual?: number;
     starts: string[];
   }>;
   /** max − min of the end points' values. */

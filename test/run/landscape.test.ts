@@ -68,6 +68,21 @@ describe('Lanczos extreme eigenvalues', () => {
     assert.ok(Math.abs(e.max - 7) < 1e-10, `${e.max}`);
   });
 
+  it('the residual bound tells a converged smallest eigenvalue from an upper bound Lanczos stopped at', () => {
+    // diag(0, 1e-6·j, 1) over 60 coordinates: a cluster near 0, as at a9a's end points (null space + flat valley)
+    const n = 60;
+    const diag = Array.from({ length: n }, (_, j) => (j === n - 1 ? 1 : j === 0 ? 0 : 1e-4 * j));
+    const Q = diag.map((v, i) => diag.map((_, j) => (i === j ? v : 0)));
+    const p = new WithHv(Q, new Array(n).fill(0));
+    const full = extremeEigenvalues(p, new Float64Array(n), n);
+    assert.ok(Math.abs(full.min) < 1e-12 && full.minResidual < 1e-10, `${full.min} ± ${full.minResidual}`);
+    const short = extremeEigenvalues(p, new Float64Array(n), 8);
+    // a Ritz value: never below the smallest eigenvalue; its residual bound says it is not one (yet)
+    assert.ok(short.min > 1e-6, `${short.min}`);
+    assert.ok(short.minResidual > short.min, `${short.min} ± ${short.minResidual}`);
+    assert.ok(Math.abs(short.max - 1) < 1e-8);
+  });
+
   it('no Hessian-vector product: NaN', () => {
     const e = extremeEigenvalues(new Quadratic([[1]], [0]), new Float64Array(1));
     assert.ok(Number.isNaN(e.min));
@@ -88,6 +103,7 @@ describe('the landscape of a double well', () => {
     assert.equal(saddle.value, 1);
     assert.deepStrictEqual(saddle.starts, ['zeros']);
     assert.ok(Math.abs(saddle.minEigenvalue + 4) < 1e-10, `${saddle.minEigenvalue}`);
+    assert.ok(land.minima.every((m) => m.minEigenvalueResidual < 1e-10), 'a 2-D Hessian: Lanczos converges');
     assert.equal(land.fStar, Math.min(a.value, b.value));
     assert.ok(land.endpoints.every((e) => e.minimum >= 0 && e.minimum < 3));
   });

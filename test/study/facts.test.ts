@@ -91,6 +91,11 @@ describe('facts to sentences', () => {
     assert.equal(kindOf(-0.1, 1), 'saddle (negative curvature)');
     assert.equal(kindOf(1e-6, 0.27), 'flat direction (valley)');
     assert.equal(kindOf(0.05, 0.27), 'strict local minimum');
+    // a Ritz value whose residual bound is large is only an upper bound of the smallest eigenvalue
+    assert.equal(kindOf(1.16e-6, 0.277, 1.3e-5), 'flat direction or saddle (not converged)');
+    assert.equal(kindOf(0.05, 0.27, 0.01), 'not known (not converged)');
+    assert.equal(kindOf(-0.1, 1, 0.5), 'saddle (negative curvature)');
+    assert.equal(kindOf(1e-6, 0.27, 1e-9), 'flat direction (valley)');
   });
 
   it('verdicts come from the stated criteria, with the evidence', () => {

@@ -3,21 +3,31 @@ import type { StudyData } from '../data.js';
 import type { StudyFacts } from '../facts.js';
 import { g3, p, when } from '../text.js';
 
-/** How a stationary point looks from its smallest Hessian eigenvalue against the largest. */
-export function kindOf(minEig: number, maxEig: number): string {
+/** Lanczos steps of the landscape's eigenvalues (`extremeEigenvalues`' default at the study's sizes: min(d, 40)). */
+const LANCZOS_STEPS = 40;
+
+/**
+ * How a stationary point looks from its smallest Hessian eigenvalue θ (a Lanczos Ritz value: never below the
+ * smallest eigenvalue) against the largest, and θ's residual bound r (∇²f has an eigenvalue within r of θ).
+ * θ counts as converged when r ≤ 1e-6 of the largest eigenvalue (the saddle threshold); else θ is only an
+ * upper bound of the smallest eigenvalue, which may be lower (even negative).
+ */
+export function kindOf(minEig: number, maxEig: number, residual = 0): string {
   if (!Number.isFinite(minEig)) return 'unknown (no Hessian-vector product)';
   const scale = Math.max(Math.abs(maxEig), Number.MIN_VALUE);
+  const converged = residual <= 1e-6 * scale;
   if (minEig < -1e-6 * scale) return 'saddle (negative curvature)';
-  if (minEig <= 1e-4 * scale) return 'flat direction (valley)';
-  return 'strict local minimum';
+  if (minEig <= 1e-4 * scale) return converged ? 'flat direction (valley)' : 'flat direction or saddle (not converged)';
+  return converged ? 'strict local minimum' : 'not known (not converged)';
 }
 
 /** The landscape: where the smooth problem's minimizers end, and what f* therefore means. */
 export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
   const l = f.landscape;
   if (l === null) return null;
-  const kinds = l.minima.map((m) => kindOf(m.minEigenvalue, m.maxEigenvalue));
-  const flat = kinds.filter((k) => k.startsWith('flat')).length;
+  const kinds = l.minima.map((m) => kindOf(m.minEigenvalue, m.maxEigenvalue, m.minEigenvalueResidual));
+  const flat = kinds.filter((k) => k === 'flat direction (valley)').length;
+  const unconverged = kinds.filter((k) => k.endsWith('(not converged)')).length;
   const saddles = kinds.filter((k) => k.startsWith('saddle')).length;
   const classified = Object.entries(l.reached);
   const atBest = classified.filter(([, i]) => i === 0).length;
@@ -38,7 +48,11 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
           when(
             [
               flat > 0,
-              `${flat} of the points have a smallest Hessian eigenvalue below 1e-4 of the largest: a flat direction, typically a valley along which ‖x‖ grows and sigmoids saturate, where runs stop at different places with nearly the same value.`,
+              `${flat} of the points have a smallest Hessian eigenvalue below 1e-4 of the largest (Lanczos converged to it): a flat direction, along which runs stop at different places with nearly the same value.`,
+            ],
+            [
+              unconverged > 0,
+              `At ${unconverged === l.minima.length ? 'every point' : `${unconverged} of the points`} Lanczos (${LANCZOS_STEPS} steps) had not converged to the smallest eigenvalue (its residual bound is above 1e-6 of the largest eigenvalue): the smallest eigenvalue is at most the value shown${kinds.some((k) => k.startsWith('flat direction or saddle')) ? ', below 1e-4 of the largest, so the point lies in a flat direction or at a saddle' : ''}.`,
             ],
             [saddles > 0, `${saddles} ${saddles === 1 ? 'is a saddle' : 'are saddles'} (negative curvature).`],
           ),
@@ -62,6 +76,7 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
           '‖x‖',
           'starts',
           'smallest eigenvalue',
+          'its residual bound',
           'largest eigenvalue',
           'kind',
         ],
@@ -73,6 +88,7 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
           fmt(m.norm, 4),
           `${m.count} (${m.starts.join(', ')})`,
           g3(m.minEigenvalue),
+          m.minEigenvalueResidual === undefined ? '' : g3(m.minEigenvalueResidual),
           g3(m.maxEigenvalue),
           kinds[i],
         ]),
