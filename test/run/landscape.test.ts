@@ -103,7 +103,10 @@ describe('the landscape of a double well', () => {
     assert.equal(saddle.value, 1);
     assert.deepStrictEqual(saddle.starts, ['zeros']);
     assert.ok(Math.abs(saddle.minEigenvalue + 4) < 1e-10, `${saddle.minEigenvalue}`);
-    assert.ok(land.minima.every((m) => m.minEigenvalueResidual < 1e-10), 'a 2-D Hessian: Lanczos converges');
+    assert.ok(
+      land.minima.every((m) => m.minEigenvalueResidual < 1e-10),
+      'a 2-D Hessian: Lanczos converges',
+    );
     assert.equal(land.fStar, Math.min(a.value, b.value));
     assert.ok(land.endpoints.every((e) => e.minimum >= 0 && e.minimum < 3));
   });
