@@ -4,6 +4,7 @@
  * monotonically? is the best step at the edge of its grid?). The section renderers read only these facts, and
  * print a sentence only when the facts it states hold. Core-safe.
  */
+import { gapFloor } from '../report/aggregate.js';
 import type { RunRow } from '../sweep/results.js';
 import type { StudyData } from './data.js';
 import type { StudyExtras } from './extras.js';
@@ -147,6 +148,8 @@ export interface StudyFacts {
   lbfgs: {
     arms: Arm[];
     monotone: boolean;
+    /** The best memory's gap is at round-off (`roundOffGap`): the factor over m = 0 is then a lower bound. */
+    bestAtRoundOff: boolean;
     everyMemoryHelps: boolean;
     factor: number;
     m0: Arm | null;
@@ -229,10 +232,21 @@ const step = (r: RunRow) => r.params.step;
 const batch = (r: RunRow) => r.params.batch;
 
 /** Whether ys is non-increasing (within a relative 1e-12) as xs increases. */
-function nonIncreasing(points: Array<{ x: number; y: number }>): boolean {
+/**
+ * Whether y never increases with x. Gaps at most `tie` count as equal: both runs reached f* to round-off
+ * (e.g. 1.00e-16 and 1.11e-16 differ by one unit in the last place of F).
+ */
+function nonIncreasing(points: Array<{ x: number; y: number }>, tie = 0): boolean {
   const s = [...points].sort((a, b) => a.x - b.x);
-  for (let i = 1; i < s.length; i++) if (!(s[i].y <= s[i - 1].y * (1 + 1e-12))) return false;
+  for (let i = 1; i < s.length; i++) {
+    if (!(s[i].y <= s[i - 1].y * (1 + 1e-12) || s[i].y <= tie)) return false;
+  }
   return true;
+}
+
+/** Gaps at most this reached f* to round-off: 100 times the gap floor, 1e-14·max(1, |f*|). */
+export function roundOffGap(fStar: number): number {
+  return 100 * gapFloor(fStar);
 }
 
 export interface FactsInput {
@@ -423,7 +437,13 @@ export function studyFacts(input: FactsInput): StudyFacts {
   const bestMem = bestArm(withMemory);
   const lbfgs = {
     arms: memArms,
-    monotone: memArms.length >= 2 && nonIncreasing(memArms.map((a) => ({ x: a.param, y: a.gap }))),
+    monotone:
+      memArms.length >= 2 &&
+      nonIncreasing(
+        memArms.map((a) => ({ x: a.param, y: a.gap })),
+        roundOffGap(smoothFStar),
+      ),
+    bestAtRoundOff: bestMem !== null && bestMem.gap <= roundOffGap(smoothFStar),
     everyMemoryHelps: m0 !== null && withMemory.length > 0 && withMemory.every((a) => a.gap < m0.gap),
     factor: m0 !== null && bestMem !== null ? m0.gap / bestMem.gap : Number.NaN,
     m0,
@@ -447,7 +467,7 @@ export function studyFacts(input: FactsInput): StudyFacts {
 
   return {
     setting,
-    fStar: { smooth: smoothFStar, fromLandscape: landscape !== null && landscape.fStar <= runsBest, runsBest },
+    fStar: { smooth: smoothFStar, fromLandscape: landscape !== null && landscape.fStar < runsBest, runsBest },
     landscape,
     gd,
     sgd,

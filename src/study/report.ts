@@ -68,7 +68,7 @@ export function buildStudyReport(ctx: StudyContext, manifest?: Manifest): Report
   const d = ctx.data;
   const f = factsOf(ctx);
   const s = f.setting;
-  const summary = summarySection(d.runs, d.traces, manifest);
+  const summary = studySummary(summarySection(d.runs, d.traces, manifest), f, d);
   const optional = (x: Section | null) => (x ? [x] : []);
   const sections: Section[] = [
     dataSection(f, ctx.extras),
@@ -99,8 +99,41 @@ export function buildStudyReport(ctx: StudyContext, manifest?: Manifest): Report
     title: `Optimization study on ${s.dataset}`,
     subtitle: `optlab study --preset ${s.preset}: ${loss}, ${d.runs.length} runs`,
     intro: p(
-      `This report reproduces the optimization study of the original notebook (questions 1 to 12) on ${setting}, with correct gradients, safeguarded quasi-Newton methods and honest cost accounting. Every sentence is computed from this run's results. f* of the smooth problem is ${f.landscape ? 'the best value found by all runs and all starts of the landscape section (the loss is not convex: see there)' : 'the best value any run reached'}; f* of each L1 problem is the best value any run reached on it (converged OWL-QN reference runs are included). Curves show F − f* on a log scale. ${s.seeds > 1 ? `Random runs use ${s.seeds} seeds (lines: mean, bands: min–max). ` : ''}Every figure is also in <code>figures/</code> as SVG and PNG.`,
+      `This report reproduces the optimization study of the original notebook (questions 1 to 12) on ${setting}, with correct gradients, safeguarded quasi-Newton methods and honest cost accounting. Every sentence is computed from this run's results. f* of the smooth problem is ${f.landscape ? 'the best value found by all runs and all starts of the landscape section (the loss is not convex: see there)'.replace('the loss is not convex', s.loss === 'logistic' ? 'the logistic loss is convex, but its minimizers need not be unique' : 'the loss is not convex') : 'the best value any run reached'}; f* of each L1 problem is the best value any run reached on it (converged OWL-QN reference runs are included). Curves show F − f* on a log scale. ${s.seeds > 1 ? `Random runs use ${s.seeds} seeds (lines: mean, bands: min–max). ` : ''}Every figure is also in <code>figures/</code> as SVG and PNG.`,
     ),
     sections,
   };
+}
+
+/**
+ * The generic sweep summary, made true for the study: its first sentence counts seeds per label (the study's
+ * labels have 1 or `seeds` seeds, so "labels × seeds" is not the run count), and its problems table gives the
+ * smooth problem the f* of the figures (the best of all runs and all landscape starts).
+ */
+function studySummary(summary: Section, f: StudyFacts, d: StudyData): Section {
+  const perLabel = [...new Set(d.runs.map((r) => r.label))].map((l) => d.runs.filter((r) => r.label === l).length);
+  const [lo, hi] = [Math.min(...perLabel), Math.max(...perLabel)];
+  const problems = new Set(d.runs.map((r) => JSON.stringify([r.dataset, r.objective]))).size;
+  const first = `<p>${d.runs.length} runs: ${perLabel.length} parametrized methods${lo === hi ? ` × ${lo} seed${lo === 1 ? '' : 's'}` : `, ${lo} to ${hi} seeds each,`} on ${problems} problem${problems === 1 ? '' : 's'} (dataset and objective).</p>`;
+  const text = summary.text.replace(/^<p>[^<]*<\/p>/, first);
+  if (f.landscape === null) return { ...summary, text };
+  const tables = summary.tables.map((t) => {
+    if (!t.caption?.startsWith('Problems:')) return t;
+    const lam = t.headers.indexOf('λ');
+    const fs = t.headers.indexOf('f*');
+    const by = t.headers.indexOf('reached by');
+    if (lam < 0 || fs < 0 || by < 0) return t;
+    return {
+      ...t,
+      caption: `${t.caption}; for the smooth problem (λ = 0): the best found by all runs and all starts of the landscape section`,
+      rows: t.rows.map((row) => {
+        if (row[lam] !== 0 || !f.fStar.fromLandscape) return row;
+        const copy = [...row];
+        copy[fs] = Number(f.fStar.smooth.toPrecision(12));
+        copy[by] = 'a landscape start (see the landscape section)';
+        return copy;
+      }),
+    };
+  });
+  return { ...summary, text, tables };
 }

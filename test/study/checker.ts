@@ -74,6 +74,8 @@ export interface CheckOptions {
   dataset: string;
   /** Whether a test set was used. */
   testSet: boolean;
+  /** The smooth loss (default sigmoid-lsq): the logistic loss is convex, and the text may not say otherwise. */
+  loss?: 'sigmoid-lsq' | 'logistic';
 }
 
 /** Problems found in a report: an empty list means no sentence contradicts the tables. */
@@ -134,7 +136,7 @@ export function checkReport(html: string, opts: CheckOptions): string[] {
   if (q11) {
     const t = q11.tables[0];
     const g = t.rows.map((r) => Number(r[t.headers.indexOf('final F − f*')]));
-    const monotone = g.every((v, i) => i === 0 || v <= g[i - 1] * (1 + 1e-2));
+    const monotone = g.every((v, i) => i === 0 || v <= g[i - 1] * (1 + 1e-2) || v <= 1e-14);
     const says = q11.paragraphs.join(' ');
     if (says.includes('Each larger memory reaches a lower') && !monotone)
       problems.push('q11: claims monotone memory, table is not');
@@ -154,7 +156,51 @@ export function checkReport(html: string, opts: CheckOptions): string[] {
   if (!landscape) problems.push('no landscape section');
   else if (!landscape.paragraphs.some((p) => p.includes('best value found by all runs and all starts')))
     problems.push('landscape: f* is not defined as the best value of all runs and starts');
+  if (landscape) problems.push(...checkLandscape(landscape, opts));
+  if (q11) {
+    const t = q11.tables[0];
+    const g = t.rows.map((r) => Number(r[t.headers.indexOf('final F − f*')]));
+    // gaps at round-off (≤ 1e-14) are ties: one unit in the last place of F is not "worse"
+    const monotone = g.every((v, i) => i === 0 || v <= g[i - 1] * (1 + 1e-2) || v <= 1e-14);
+    if (q11.paragraphs.join(' ').includes('A larger memory is not always better') && monotone)
+      problems.push('q11: says a larger memory is not always better, but the table is monotone (round-off ties)');
+  }
+  const all = sections.flatMap((x) => x.paragraphs).join(' ');
+  const product = /(\d+) runs: (\d+) parametrized methods × (\d+) seeds?/.exec(all);
+  if (product && Number(product[1]) !== Number(product[2]) * Number(product[3]))
+    problems.push(`summary: "${product[0]}" but ${product[2]} × ${product[3]} ≠ ${product[1]}`);
   if (opts.testSet !== (section('accuracy') !== undefined)) problems.push('accuracy section present iff a test set');
+  return problems;
+}
+
+/**
+ * The landscape section against its table: f*'s holder (a landscape start or a run), value − f* with the
+ * stated f*, and convexity (the logistic loss is convex: no "not convex", no saddle).
+ */
+function checkLandscape(l: ReportSection, opts: CheckOptions): string[] {
+  const problems: string[] = [];
+  const says = l.paragraphs.join(' ');
+  if (opts.loss === 'logistic' && /The loss is not convex|saddle/.test(says))
+    problems.push('landscape: the logistic loss is convex, but the text says "not convex" or names a saddle');
+  const t = l.tables.find((x) => x.headers.includes('value − f*'));
+  const fStar = Number(/smooth problem is ([-\d.e]+):/.exec(says)?.[1]);
+  if (t === undefined || !Number.isFinite(fStar)) return [...problems, 'landscape: no points table or no stated f*'];
+  const [value, gap, starts] = ['value', 'value − f*', 'starts'].map((h) => t.headers.indexOf(h));
+  for (const r of t.rows) {
+    const want = Number(r[value]) - fStar;
+    const got = Number(r[gap]);
+    if (!(Math.abs(got - want) <= 1e-2 * Math.abs(want) + 2e-10 * Math.max(1, Math.abs(fStar))))
+      problems.push(`landscape ${r[0]}: value − f* ${r[gap]}, but value ${r[value]} − f* ${fStar} = ${want}`);
+  }
+  const first = t.rows[0]?.[starts] ?? '';
+  if (says.includes('(reached by a landscape start)') && !first.includes('randn#'))
+    problems.push(`landscape: f* "reached by a landscape start", but point #1 was reached by ${first}`);
+  if (
+    says.includes('(reached by a run of the study)') &&
+    !/[(,] ?(?!randn#)[^,()]* from /.test(first) &&
+    !says.includes('f* lies below every mapped stationary point')
+  )
+    problems.push(`landscape: f* "reached by a run of the study", but point #1 (${first}) holds no run of it`);
   return problems;
 }
 

@@ -239,6 +239,28 @@ describe('optlab study on a synthetic dataset of another shape (no test set)', {
     assert.match(html, /3000 rows and 40 features of /);
   });
 
+  it('with --objective logistic (a convex loss) the text says so, and no sentence contradicts the tables', () => {
+    const out = join(root, 'synth-logistic');
+    const r = optlab([
+      'study',
+      '--data',
+      train,
+      '--objective',
+      'logistic',
+      '--out',
+      out,
+      '--quiet',
+      '--no-png',
+      '--seeds',
+      '1',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.deepEqual(checkReport(html, { dataset: train, testSet: false, loss: 'logistic' }), []);
+    assert.deepEqual(checkFigures(out), []);
+    assert.match(html, /The logistic loss is convex/);
+  });
+
   it('optlab report computes the landscape when study.json asks for one and lacks it (the --slurm path), bit for bit', () => {
     assert.equal(run.code, 0, run.stderr);
     const meta = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));

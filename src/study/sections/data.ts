@@ -35,7 +35,7 @@ export function dataSection(f: StudyFacts, extras: StudyExtras): Section {
     title: '1. The data',
     text: [
       p(
-        `${name} has ${stats.rows} rows and ${stats.features} features with ${stats.nnz} non-zeros (density ${pct(stats.density)})${stats.binary ? '; every stored value is 1' : ''}. Rows hold ${stats.nnzPerRow.min} to ${stats.nnzPerRow.max} non-zeros (mean ${fmt(stats.nnzPerRow.mean, 4)}). Labels: ${labels}. ${when(
+        `${name} has ${stats.rows} rows and ${stats.features} features with ${stats.nnz} non-zeros (density ${pct(stats.density)})${stats.binary ? '; every stored value is 1' : ''}. ${stats.nnzPerRow.min === stats.nnzPerRow.max ? `Every row holds ${stats.nnzPerRow.min} non-zeros.` : `Rows hold ${stats.nnzPerRow.min} to ${stats.nnzPerRow.max} non-zeros (mean ${fmt(stats.nnzPerRow.mean, 4)}).`} Labels: ${labels}. ${when(
           [
             unbalanced,
             `The classes are unbalanced: a constant predictor already scores ${pct(f.setting.majority)} on these rows.`,
@@ -44,7 +44,7 @@ export function dataSection(f: StudyFacts, extras: StudyExtras): Section {
         )}`,
       ),
       p(
-        `The study densified the matrix (${fmt(denseMB, 3)} MB as float64); optlab keeps it in CSR (${fmt(csrMB, 3)} MB${stats.binary ? ', no values array since every value is 1' : ''}).${top.length > 0 ? ` The strongest correlations are between features ${top.join(', ')}.` : ''}`,
+        `The study's code densifies the matrix (${fmt(denseMB, 3)} MB as float64 here); optlab keeps it in CSR (${fmt(csrMB, 3)} MB${stats.binary ? ', no values array since every value is 1' : ''}).${top.length > 0 ? ` The strongest correlations are between features ${top.join(', ')}.` : ''}`,
       ),
     ].join('\n'),
     figures: [figure],

@@ -1,7 +1,12 @@
 import { fmt, type Section } from '../../report/build.js';
+import { landscapeMethod } from '../../run/landscape.js';
+import type { RunRow } from '../../sweep/results.js';
 import type { StudyData } from '../data.js';
 import type { StudyFacts } from '../facts.js';
-import { g3, p, when } from '../text.js';
+import { code, g3, p, when } from '../text.js';
+
+/** The kind of every stationary point of a convex loss (whatever Lanczos found: its eigenvalues are ≥ 0). */
+const CONVEX_KIND = 'global minimum (convex loss)';
 
 /** Lanczos steps of the landscape's eigenvalues (`extremeEigenvalues`' default at the study's sizes: min(d, 40)). */
 const LANCZOS_STEPS = 40;
@@ -25,7 +30,10 @@ export function kindOf(minEig: number, maxEig: number, residual = 0): string {
 export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
   const l = f.landscape;
   if (l === null) return null;
-  const kinds = l.minima.map((m) => kindOf(m.minEigenvalue, m.maxEigenvalue, m.minEigenvalueResidual));
+  const convex = f.setting.loss === 'logistic';
+  const kinds = l.minima.map((m) =>
+    convex ? CONVEX_KIND : kindOf(m.minEigenvalue, m.maxEigenvalue, m.minEigenvalueResidual),
+  );
   const flat = kinds.filter((k) => k === 'flat direction (valley)').length;
   const unconverged = kinds.filter((k) => k.endsWith('(not converged)')).length;
   const saddles = kinds.filter((k) => k.startsWith('saddle')).length;
@@ -35,12 +43,17 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
   const none = classified.filter(([, i]) => i === null).length;
   const random = l.minima.reduce((n, m) => n + m.starts.filter((x) => x.startsWith('randn#')).length, 0);
   const runLabel = new Map(d.runs.map((r) => [r.id, r.label]));
+  const fStar = f.fStar.smooth;
+  const lowest = l.minima[0];
+  const below = lowest !== undefined && fStar < lowest.value - l.valueTol * Math.max(1, Math.abs(lowest.value));
+  const holder = below ? bestSmoothRun(d) : undefined;
+  const solver = landscapeMethod(f.setting.features).method === 'bfgs' ? 'BFGS' : 'L-BFGS (20 pairs)';
   return {
     id: 'landscape',
     title: 'The landscape: where the minimizers end',
     text: [
       p(
-        `The loss is not convex, so a run's end point depends on its start. The smooth problem was minimized to a gradient-norm tolerance from ${l.starts} starts (${random} seeded N(0, I) draws by BFGS with a Wolfe search, ‖∇f‖ ≤ 1e-6${l.starts > random ? `, and the end of the study's reference run from ${f.setting.start === 'zeros' ? 'x = 0' : 'its random start'}` : ''}) and the end points grouped into distinct stationary points: the same point when their values agree to ${fmt(l.valueTol)}·max(1, |f|) and they lie within ${fmt(l.distanceTol)}·max(1, ‖x‖) of each other. ${l.minima.length === 1 ? 'All end points are one stationary point.' : `They are ${l.minima.length} distinct points`}${l.minima.length > 1 ? `, with values spread over ${g3(l.valueSpread)}.` : ''}`,
+        `${convex ? 'The logistic loss is convex: every stationary point is a global minimum, and end points can differ only along directions in which the loss is flat.' : "The loss is not convex, so a run's end point depends on its start."} The smooth problem was minimized to a gradient-norm tolerance from ${l.starts} starts (${random} seeded N(0, I) draws by ${solver} with a Wolfe search, ‖∇f‖ ≤ 1e-6${l.starts > random ? `, and the end of the study's reference run from ${f.setting.start === 'zeros' ? 'x = 0' : 'its random start'}` : ''}) and the end points grouped into distinct stationary points: the same point when their values agree to ${fmt(l.valueTol)}·max(1, |f|) and they lie within ${fmt(l.distanceTol)}·max(1, ‖x‖) of each other. ${l.minima.length === 1 ? 'All end points are one stationary point.' : `They are ${l.minima.length} distinct points`}${l.minima.length > 1 ? `, with values spread over ${g3(l.valueSpread)}.` : ''}`,
       ),
       p(
         [
@@ -55,9 +68,17 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
               `At ${unconverged === l.minima.length ? 'every point' : `${unconverged} of the points`} Lanczos (${LANCZOS_STEPS} steps) had not converged to the smallest eigenvalue (its residual bound is above 1e-6 of the largest eigenvalue): the smallest eigenvalue is at most the value shown${kinds.some((k) => k.startsWith('flat direction or saddle')) ? ', below 1e-4 of the largest, so the point lies in a flat direction or at a saddle' : ''}.`,
             ],
             [saddles > 0, `${saddles} ${saddles === 1 ? 'is a saddle' : 'are saddles'} (negative curvature).`],
+            [
+              convex && l.minima.length > 1,
+              `As end points of a convex loss, the ${l.minima.length} points approximate one minimum value (their values differ by at most ${g3(l.valueSpread)}) and are distinct by distance only: they lie along directions in which the loss is flat.`,
+            ],
+            [
+              below && holder !== undefined,
+              `f* lies below every mapped stationary point (the lowest, #1, is ${g3(lowest.value - fStar)} above it): it was reached by ${code(holder?.label ?? '')}, which stopped by ${holder?.result.stopReason} at ‖∇f‖ = ${g3(holder?.result.gradNorm ?? Number.NaN)}, not at a stationary point; so the loss has lower values than any point the landscape found.`,
+            ],
           ),
           classified.length > 0
-            ? `Of the ${classified.length} full-batch runs of the smooth problem that stopped at a stationary point (‖∇f‖ ≤ 1e-5), ${atBest} ended at the best point, ${elsewhere} at another one${none > 0 ? `, ${none} at none of the mapped points` : ''}.`
+            ? `Of the ${classified.length} full-batch run${classified.length === 1 ? '' : 's'} of the smooth problem that stopped at a stationary point (‖∇f‖ ≤ 1e-5), ${atBest} ended at the lowest mapped point (#1), ${elsewhere} at another one${none > 0 ? `, ${none} at none of the mapped points` : ''}.`
             : '',
         ]
           .filter((s) => s)
@@ -83,7 +104,7 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
         rows: l.minima.map((m, i) => [
           `#${i + 1}`,
           fmt(m.value, 10),
-          g3(m.value - l.fStar),
+          g3(m.value - fStar),
           g3(m.gradNorm),
           fmt(m.norm, 4),
           `${m.count} (${m.starts.join(', ')})`,
@@ -104,4 +125,17 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
         : []),
     ],
   };
+}
+
+/** The run of the smooth problem whose trace holds the lowest value (the one that set f* when no start did). */
+function bestSmoothRun(d: StudyData): RunRow | undefined {
+  let best: { run: RunRow; value: number } | undefined;
+  for (const r of d.runs) {
+    if (r.objective.lambda !== 0) continue;
+    for (const t of [...d.traceOf(r), { value: r.result.value }]) {
+      if (t.value !== null && Number.isFinite(t.value) && (best === undefined || t.value < best.value))
+        best = { run: r, value: t.value };
+    }
+  }
+  return best?.run;
 }

@@ -30,12 +30,8 @@ export function lbfgsSection(f: StudyFacts, d: StudyData): Section {
           [l.monotone, 'Each larger memory reaches a lower (or equal) F − f*.'],
           [!l.monotone, 'A larger memory is not always better here.'],
           [
-            l.everyMemoryHelps && l.factor >= 100,
-            `Every memory beats m = 0, the best (${code(l.best?.label ?? '')}) by a factor ${fmt(l.factor, 3)}.`,
-          ],
-          [
-            l.everyMemoryHelps && l.factor < 100,
-            `Every memory beats m = 0, the best (${code(l.best?.label ?? '')}) by a factor ${fmt(l.factor, 3)}.`,
+            l.everyMemoryHelps,
+            `Every memory beats m = 0, the best (${code(l.best?.label ?? '')}) by a factor ${l.bestAtRoundOff ? `of at least ${fmt(l.factor, 3)} (it reaches f* to round-off, F − f* ≤ 1e-14·max(1, |f*|))` : fmt(l.factor, 3)}.`,
           ],
           [!l.everyMemoryHelps && l.m0 !== null, 'Some memory does no better than m = 0 in this budget.'],
         ),
