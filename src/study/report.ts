@@ -68,7 +68,7 @@ export function buildStudyReport(ctx: StudyContext, manifest?: Manifest): Report
   const d = ctx.data;
   const f = factsOf(ctx);
   const s = f.setting;
-  const summary = studySummary(summarySection(d.runs, d.traces, manifest), f, d);
+  const summary = studySummary(summarySection(d.runs, d.traces, manifest), f);
   const optional = (x: Section | null) => (x ? [x] : []);
   const sections: Section[] = [
     dataSection(f, ctx.extras),
@@ -106,17 +106,11 @@ export function buildStudyReport(ctx: StudyContext, manifest?: Manifest): Report
 }
 
 /**
- * The generic sweep summary, made true for the study: its first sentence counts seeds per label (the study's
- * labels have 1 or `seeds` seeds, so "labels × seeds" is not the run count), and its problems table gives the
- * smooth problem the f* of the figures (the best of all runs and all landscape starts).
+ * The generic sweep summary, made true for the study: its problems table gives the smooth problem the f* of
+ * the figures when a landscape start found it (the best of all runs and all landscape starts).
  */
-function studySummary(summary: Section, f: StudyFacts, d: StudyData): Section {
-  const perLabel = [...new Set(d.runs.map((r) => r.label))].map((l) => d.runs.filter((r) => r.label === l).length);
-  const [lo, hi] = [Math.min(...perLabel), Math.max(...perLabel)];
-  const problems = new Set(d.runs.map((r) => JSON.stringify([r.dataset, r.objective]))).size;
-  const first = `<p>${d.runs.length} runs: ${perLabel.length} parametrized methods${lo === hi ? ` × ${lo} seed${lo === 1 ? '' : 's'}` : `, ${lo} to ${hi} seeds each,`} on ${problems} problem${problems === 1 ? '' : 's'} (dataset and objective).</p>`;
-  const text = summary.text.replace(/^<p>[^<]*<\/p>/, first);
-  if (f.landscape === null) return { ...summary, text };
+function studySummary(summary: Section, f: StudyFacts): Section {
+  if (f.landscape === null) return summary;
   const tables = summary.tables.map((t) => {
     if (!t.caption?.startsWith('Problems:')) return t;
     const lam = t.headers.indexOf('λ');
@@ -135,5 +129,5 @@ function studySummary(summary: Section, f: StudyFacts, d: StudyData): Section {
       }),
     };
   });
-  return { ...summary, text, tables };
+  return { ...summary, tables };
 }
