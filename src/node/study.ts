@@ -144,6 +144,7 @@ export async function writeStudyReport(
     onStage?: (message: string) => void;
   } = {},
 ): Promise<{ files: string[]; data: StudyData; figures: number; meta: StudyMeta }> {
+  readStudyMeta(dir); // a foreign study.json is a clear error before anything else is read
   const results = await readResults(dir);
   const meta =
     results.manifest?.status === 'complete'
