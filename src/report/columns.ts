@@ -4,12 +4,12 @@
  * its headers, so a table that gains a column keeps a sensible choice.
  *
  * - results per run label (the study's question sections, the sweep report): F − f*, final F (mean ± half
- *   range over seeds), stop reason and passes; then what the section compares: iterations and seconds for the
- *   full-batch methods (questions 3, 7, 10, 11), seconds and test accuracy for the stochastic ones (4, 5, 8),
+ *   range over seeds), stop reason and passes; then what the section compares: (the study's end point,) iterations and
+ *   seconds for the full-batch methods (questions 3, 7, 10, 11), seconds and test accuracy for the stochastic ones (4, 5, 8),
  *   zeros in x and iterations for proximal gradient (6);
  * - the cost table (questions 9 and 12): passes per iteration, passes to the loose and the tight target,
  *   seconds to the tight one, the final gap;
- * - every run: stop reason, F, F − f*, iterations, passes, seconds;
+ * - every run: stop reason, F, F − f*, (the study's end point,) iterations, passes, seconds;
  * - gradient checks: the verdict and the errors (not max |aᵀx|);
  * - problems: f*, which run reached it, λ, the run count.
  *
@@ -52,7 +52,9 @@ function preferred(headers: readonly string[], section: string | undefined): str
   const has = (h: string) => headers.includes(h);
   if (has('final F') && has('F − f*') && has('stopped')) {
     const base = ['F − f*', 'final F', 'stopped', 'passes'];
-    if (section !== undefined && FULL_BATCH.has(section)) return [...base, 'iterations', 'seconds'];
+    // the study's end point (which stationary point of the landscape a run reached) beside the stop reason
+    const end = has('end point') ? ['end point'] : [];
+    if (section !== undefined && FULL_BATCH.has(section)) return [...base, ...end, 'iterations', 'seconds'];
     if (section !== undefined && PROXIMAL.has(section)) return [...base, 'zeros', 'iterations'];
     if (section !== undefined && STOCHASTIC.has(section)) return [...base, 'seconds', 'test acc.'];
     return [...base, 'seconds', 'test acc.', 'iterations'];
@@ -70,7 +72,8 @@ function preferred(headers: readonly string[], section: string | undefined): str
       'oracle calls per iteration',
     ].filter((h) => h !== '');
   }
-  if (headers[0] === 'id' && has('stopped')) return ['stopped', 'F', 'F − f*', 'iterations', 'passes', 'seconds'];
+  if (headers[0] === 'id' && has('stopped'))
+    return ['stopped', 'F', 'F − f*', ...(has('end point') ? ['end point'] : []), 'iterations', 'passes', 'seconds'];
   if (has('vs autodiff')) return ['ok', 'point', 'vs autodiff', 'vs finite diff.', 'Hv vs FD', 'Hv vs autodiff'];
   if (has('f*') && has('reached by')) return ['f*', 'reached by', 'λ', 'runs', 'loss', 'subset', 'l2', 'labels'];
   return GENERIC;

@@ -29,6 +29,34 @@ function rows(headers: string[], n: number, constant: string[] = []): string[][]
 const shown = (headers: string[], keep: number[]) => keep.map((i) => headers[i]);
 
 describe('collapsed table columns', () => {
+  it("the study's end point shows beside the stop reason in full-batch sections and in the every-run table", () => {
+    const withEnd = [...RESULTS, 'end point'];
+    assert.deepEqual(shown(withEnd, collapsedColumns(withEnd, rows(withEnd, 3), 'q7')), [
+      'run',
+      'final F',
+      'F − f*',
+      'stopped',
+      'iterations',
+      'passes',
+      'end point',
+    ]);
+    const every = [
+      'id',
+      'seed',
+      'stopped',
+      'F',
+      'F − f*',
+      'grad norm',
+      'iterations',
+      'epochs',
+      'passes',
+      'seconds',
+      'zeros',
+      'end point',
+    ];
+    assert.ok(shown(every, collapsedColumns(every, rows(every, 3))).includes('end point'));
+  });
+
   it('results tables show what their section compares', () => {
     const all = rows(RESULTS, 3);
     assert.deepEqual(shown(RESULTS, collapsedColumns(RESULTS, all, 'q7')), [
