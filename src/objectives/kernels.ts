@@ -144,6 +144,7 @@ export function lossValue(
 
 /**
  * Adds `scale · Σ_{i∈B} ℓ''(a_iᵀx, y_i) (a_iᵀv) a_i` into `out`: the Hessian-vector product of the data term.
+ * With `weights` (length n), also stores each row's ℓ''(a_iᵀx, y_i) in weights[i], for `weightedHessVec`.
  */
 export function lossHessVec(
   loss: LossName,
@@ -156,6 +157,7 @@ export function lossHessVec(
   idx: Int32Array | null,
   start: number,
   end: number,
+  weights: Float64Array | null = null,
 ): void {
   const { rowPtr, colIdx, values } = X;
   const lsq = loss === 'sigmoid-lsq';
@@ -176,19 +178,49 @@ export function lossHessVec(
         w += values[k] * v[colIdx[k]];
       }
     }
-    const e = exp(-Math.abs(z));
-    const big = 1 / (1 + e);
-    const small = e * big;
-    const s = z >= 0 ? big : small;
-    const sm = z >= 0 ? small : big;
-    let h: number;
-    if (lsq) {
-      const r = z >= 0 ? y[i] - 1 + sm : y[i] - s;
-      h = 2 * s * sm * (s * sm - r * (sm - s));
-    } else {
-      h = s * sm;
-    }
+    const h = hessWeight(lsq, z, y[i]);
+    if (weights !== null) weights[i] = h;
     const c = h * w * scale;
+    if (c === 0) continue;
+    if (values === null) for (let k = lo; k < hi; k++) out[colIdx[k]] += c;
+    else for (let k = lo; k < hi; k++) out[colIdx[k]] += c * values[k];
+  }
+}
+
+/** ℓ''(z, y) of sigmoid-lsq (`lsq`) or logistic, from e^{−|z|} (see losses.ts). */
+function hessWeight(lsq: boolean, z: number, y: number): number {
+  const e = exp(-Math.abs(z));
+  const big = 1 / (1 + e);
+  const small = e * big;
+  const s = z >= 0 ? big : small;
+  const sm = z >= 0 ? small : big;
+  if (lsq) {
+    const r = z >= 0 ? y - 1 + sm : y - s;
+    return 2 * s * sm * (s * sm - r * (sm - s));
+  }
+  return s * sm;
+}
+
+/**
+ * `lossHessVec` on all rows from the weights it stored (ℓ''(a_iᵀx, y_i) at one x): the same sums in the same
+ * order, hence the same bits, without recomputing the margins and the exponentials. Lanczos (the landscape's
+ * eigenvalues) multiplies 40 vectors at one x.
+ */
+export function weightedHessVec(
+  X: Csr,
+  weights: Float64Array,
+  v: Float64Array,
+  out: Float64Array,
+  scale: number,
+): void {
+  const { rowPtr, colIdx, values } = X;
+  for (let i = 0; i < X.rows; i++) {
+    const lo = rowPtr[i];
+    const hi = rowPtr[i + 1];
+    let w = 0;
+    if (values === null) for (let k = lo; k < hi; k++) w += v[colIdx[k]];
+    else for (let k = lo; k < hi; k++) w += values[k] * v[colIdx[k]];
+    const c = weights[i] * w * scale;
     if (c === 0) continue;
     if (values === null) for (let k = lo; k < hi; k++) out[colIdx[k]] += c;
     else for (let k = lo; k < hi; k++) out[colIdx[k]] += c * values[k];

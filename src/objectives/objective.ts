@@ -1,7 +1,7 @@
 import type { Csr } from '../data/csr.js';
 import { OptlabError } from '../errors.js';
 import { checkObjectiveInput } from './check.js';
-import { lossHessVec, lossValue, lossValueGrad } from './kernels.js';
+import { lossHessVec, lossValue, lossValueGrad, weightedHessVec } from './kernels.js';
 import { l1Norm } from './l1.js';
 import type { LossName } from './losses.js';
 import type { Problem } from './problem.js';
@@ -138,9 +138,38 @@ export class Objective implements Problem {
   hessVec(x: Float64Array, v: Float64Array, out: Float64Array, batch?: RowBatch): void {
     out.fill(0);
     const inv = 1 / this.batchSize(batch);
-    if (batch === undefined) lossHessVec(this.loss, this.X, this.y, x, v, out, inv, null, 0, this.n);
+    if (batch === undefined) this.fullHessVec(x, v, out, inv);
     else lossHessVec(this.loss, this.X, this.y, x, v, out, inv, batch.idx, batch.start, batch.end);
     if (this.l2 !== 0) for (let j = 0; j < v.length; j++) out[j] += this.l2 * v[j];
+  }
+
+  /** The x of the last full-data Hessian-vector product, and the rows' ℓ'' there once asked twice at it. */
+  private hessAt: Float64Array | null = null;
+  private hessWeights: Float64Array | null = null;
+  private hessWeightsValid = false;
+
+  /**
+   * The data term's Hv on all rows. A second product at the same x (by value) stores the rows' ℓ''(a_iᵀx)
+   * (n numbers) and later ones reuse them (`weightedHessVec`: the same bits, about half the work); a
+   * product at another x drops them.
+   */
+  private fullHessVec(x: Float64Array, v: Float64Array, out: Float64Array, scale: number): void {
+    const at = this.hessAt;
+    const same = at !== null && at.length === x.length && at.every((a, j) => a === x[j]);
+    if (same && this.hessWeights !== null && this.hessWeightsValid) {
+      weightedHessVec(this.X, this.hessWeights, v, out, scale);
+      return;
+    }
+    let weights: Float64Array | null = null;
+    if (same) {
+      if (this.hessWeights === null) this.hessWeights = new Float64Array(this.n);
+      weights = this.hessWeights;
+    } else {
+      this.hessAt = Float64Array.from(x);
+    }
+    this.hessWeightsValid = false;
+    lossHessVec(this.loss, this.X, this.y, x, v, out, scale, null, 0, this.n, weights);
+    this.hessWeightsValid = weights !== null;
   }
 
   /** F(x) = f(x) + λ‖x‖₁ on all rows: the value every trace reports. */

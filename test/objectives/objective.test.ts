@@ -481,3 +481,34 @@ describe('gradcheck on a9a', () => {
     }
   }
 });
+
+describe('repeated Hessian-vector products at one x (the stored curvature weights)', () => {
+  const rng = new Rng(31);
+  const rows = Array.from({ length: 40 }, () => Array.from({ length: 6 }, () => (rng.next() < 0.5 ? 0 : rng.normal())));
+  const binary = rows.map((r) => r.map((v) => (v === 0 ? 0 : 1)));
+  const y = Float64Array.from(rows, () => (rng.next() < 0.5 ? 1 : 0));
+  const vecs = Array.from({ length: 4 }, () => Float64Array.from({ length: 6 }, () => rng.normal()));
+  for (const loss of LOSS_NAMES) {
+    for (const [name, data] of [
+      ['values', rows],
+      ['binary', binary],
+    ] as const) {
+      it(`${loss}, ${name}: every product is the bits of a fresh objective's, also after x changes in place`, () => {
+        const X = fromDense(data);
+        const reused = new Objective(X, y, { loss, l2: 0.1 });
+        const x = Float64Array.from({ length: 6 }, () => 3 * rng.normal());
+        for (let round = 0; round < 2; round++) {
+          for (const v of vecs) {
+            const got = new Float64Array(6);
+            const want = new Float64Array(6);
+            reused.hessVec(x, v, got);
+            new Objective(X, y, { loss, l2: 0.1 }).hessVec(x, v, want);
+            assert.deepStrictEqual(got, want);
+            assert.ok(want.some((w) => w !== 0));
+          }
+          x[2] += 0.5; // same array, other content: the stored weights must not be used
+        }
+      });
+    }
+  }
+});
