@@ -441,7 +441,7 @@ function studyLandscape(out: string, objective: Objective, starts: number, seedO
     if (r.method === 'sgd' || r.method === 'adagrad' || r.method === 'adam' || r.method === 'sbfgs') continue;
     if (!(r.result.gradNorm <= STATIONARY)) continue;
     const x = runX(out, r);
-    if (x) reached[r.id] = whichStationaryPoint(land, x, r.result.value);
+    if (x) reached[r.id] = whichStationaryPoint(objective, land, x, r.result.value);
   }
   const values = land.endpoints.map((e) => e.value);
   return {
@@ -451,6 +451,7 @@ function studyLandscape(out: string, objective: Objective, starts: number, seedO
       value: m.value,
       gradNorm: m.gradNorm,
       norm: m.norm,
+      normRange: m.normRange,
       count: m.count,
       minEigenvalue: m.minEigenvalue,
       maxEigenvalue: m.maxEigenvalue,
@@ -460,6 +461,7 @@ function studyLandscape(out: string, objective: Objective, starts: number, seedO
     valueSpread: Math.max(...values) - Math.min(...values),
     valueTol: land.valueTol,
     distanceTol: land.distanceTol,
+    barrierPoints: land.barrierPoints,
     reached,
   };
 }

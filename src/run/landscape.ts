@@ -4,11 +4,18 @@
  * gradient norm, ‖x‖, how many starts reached it, and the smallest eigenvalue of the Hessian (Lanczos on
  * Hessian-vector products). Core-safe: no Node API.
  *
- * Grouping: two end points are the same stationary point when their values agree to `valueTol`
+ * Grouping: two end points are the same point when their values agree to `valueTol`
  * (|f_a − f_b| ≤ valueTol·max(1, |f_a|, |f_b|): relative for large values, absolute below 1, as the values of
- * mean per-sample losses are) and their distance is small against their size
- * (‖x_a − x_b‖ ≤ distanceTol·max(1, ‖x_a‖, ‖x_b‖)); groups are built greedily in order of value (lowest first),
- * each end point joining the first group whose representative (its lowest end point) it matches.
+ * mean per-sample losses are) and either their distance is small against their size
+ * (‖x_a − x_b‖ ≤ distanceTol·max(1, ‖x_a‖, ‖x_b‖)) or no barrier separates them: f at `barrierPoints` evenly
+ * spaced interior points of the segment [x_a, x_b] never exceeds max(f_a, f_b) by more than the value
+ * tolerance. The second test joins end points that differ along directions the loss cannot see (on a linear
+ * model, the null space of the data matrix: a9a's has rank 108 of 123) or lie along one flat valley at nearly
+ * the same value (runs stopped by a gradient tolerance at different places of it); two minima of a double well
+ * stay apart (the segment crosses the barrier). A group is therefore one stationary point or one barrier-free
+ * valley of them; its members' ‖x‖ range (`normRange`) tells which. Groups are built greedily in order of value
+ * (lowest first), each end point joining the first group whose representative (its lowest end point) it
+ * matches.
  *
  * The smallest eigenvalue tells the kind of point: clearly positive (relative to the largest) is a strict
  * local minimum, negative is a saddle, near zero is a flat direction (on the sigmoid losses, typically a valley
@@ -38,6 +45,8 @@ export interface StationaryPoint {
   gradNorm: number;
   /** ‖x‖₂ of the representative end point. */
   norm: number;
+  /** Smallest and largest ‖x‖₂ of the group's end points (far apart: a valley, not one point). */
+  normRange: [number, number];
   /** End points in the group. */
   count: number;
   /** Smallest eigenvalue of ∇²f at the representative (NaN when the problem has no Hv). */
@@ -68,6 +77,8 @@ export interface Landscape {
   /** The tolerances used. */
   valueTol: number;
   distanceTol: number;
+  /** Interior points of the segment at which the barrier test evaluates f. */
+  barrierPoints: number;
 }
 
 export interface GroupOptions {
@@ -75,6 +86,8 @@ export interface GroupOptions {
   valueTol?: number;
   /** Distance tolerance relative to max(1, ‖x‖) (default 1e-2). */
   distanceTol?: number;
+  /** Interior points of the segment between two end points at which f is evaluated (default 15; 0: no test). */
+  barrierPoints?: number;
   /** Lanczos steps for the smallest eigenvalue (default min(d, 40)). */
   lanczosSteps?: number;
 }
@@ -125,26 +138,31 @@ export function landscape(problem: Problem, opts: LandscapeOptions = {}): Landsc
   return groupEndPoints(problem, ends, opts);
 }
 
-/** Groups end points into distinct stationary points (see the module comment) and measures each. */
+/** Groups end points into distinct points (see the module comment) and measures each. */
 export function groupEndPoints(problem: Problem, ends: readonly EndPoint[], opts: GroupOptions = {}): Landscape {
-  const valueTol = opts.valueTol ?? 1e-6;
-  const distanceTol = opts.distanceTol ?? 1e-2;
+  const tols: Tolerances = {
+    valueTol: opts.valueTol ?? 1e-6,
+    distanceTol: opts.distanceTol ?? 1e-2,
+    barrierPoints: opts.barrierPoints ?? 15,
+  };
   const finite = ends.filter((e) => Number.isFinite(e.value));
   if (finite.length === 0) throw new OptlabError('no end point with a finite value to group');
   const order = [...finite].sort((a, b) => a.value - b.value);
   const groups: EndPoint[][] = [];
   for (const e of order) {
-    const g = groups.find((grp) => sameStationaryPoint(grp[0], e, valueTol, distanceTol));
+    const g = groups.find((grp) => samePoint(problem, grp[0], e, tols));
     if (g) g.push(e);
     else groups.push([e]);
   }
   const minima: StationaryPoint[] = groups.map((grp) => {
     const rep = grp[0];
     const eig = extremeEigenvalues(problem, rep.x, opts.lanczosSteps);
+    const norms = grp.map((e) => norm2(e.x));
     return {
       value: rep.value,
       gradNorm: rep.gradNorm,
-      norm: norm2(rep.x),
+      norm: norms[0],
+      normRange: [Math.min(...norms), Math.max(...norms)],
       count: grp.length,
       minEigenvalue: eig.min,
       maxEigenvalue: eig.max,
@@ -160,31 +178,55 @@ export function groupEndPoints(problem: Problem, ends: readonly EndPoint[], opts
     norm: norm2(e.x),
     minimum: groups.findIndex((grp) => grp.includes(e)),
   }));
-  return { starts: finite.length, fStar: order[0].value, minima, endpoints, valueTol, distanceTol };
+  return { starts: finite.length, fStar: order[0].value, minima, endpoints, ...tols };
 }
 
-/** Whether two end points are the same stationary point under the tolerances. */
-export function sameStationaryPoint(a: EndPoint, b: EndPoint, valueTol: number, distanceTol: number): boolean {
-  const scaleF = Math.max(1, Math.abs(a.value), Math.abs(b.value));
-  if (Math.abs(a.value - b.value) > valueTol * scaleF) return false;
+/** The grouping's tolerances (see the module comment). */
+export interface Tolerances {
+  valueTol: number;
+  distanceTol: number;
+  barrierPoints: number;
+}
+
+/** Whether two end points are the same point under the tolerances: equal values, and near or without a barrier. */
+export function samePoint(problem: Problem, a: EndPoint, b: EndPoint, tols: Tolerances): boolean {
+  const allowed = tols.valueTol * Math.max(1, Math.abs(a.value), Math.abs(b.value));
+  if (Math.abs(a.value - b.value) > allowed) return false;
   let dist = 0;
   for (let j = 0; j < a.x.length; j++) dist += (a.x[j] - b.x[j]) ** 2;
-  return Math.sqrt(dist) <= distanceTol * Math.max(1, norm2(a.x), norm2(b.x));
+  if (Math.sqrt(dist) <= tols.distanceTol * Math.max(1, norm2(a.x), norm2(b.x))) return true;
+  return tols.barrierPoints > 0 && !barrierBetween(problem, a.x, b.x, Math.max(a.value, b.value) + allowed, tols);
 }
 
 /**
- * The stationary point an end point reached: the index in `minima` of the first point it matches (same
- * tolerances as the grouping), or null (not at any mapped point: e.g. a run stopped by its budget).
+ * Whether f rises above `level` somewhere on the segment between a and b, probed at `barrierPoints` evenly
+ * spaced interior points (a barrier narrower than the spacing can be missed: the test can only join too much
+ * where the segment is long against a narrow ridge, which a value gap beyond the tolerance still separates).
  */
-export function whichStationaryPoint(land: Landscape, x: Float64Array, value: number): number | null {
+function barrierBetween(problem: Problem, a: Float64Array, b: Float64Array, level: number, tols: Tolerances): boolean {
+  const x = new Float64Array(a.length);
+  const k = tols.barrierPoints;
+  for (let i = 1; i <= k; i++) {
+    const t = i / (k + 1);
+    for (let j = 0; j < x.length; j++) x[j] = a[j] + t * (b[j] - a[j]);
+    if (!(problem.value(x) <= level)) return true;
+  }
+  return false;
+}
+
+/**
+ * The point an end point reached: the index in `minima` of the first point it matches (same tests as the
+ * grouping), or null (not at any mapped point: e.g. a run stopped by its budget, or across a barrier).
+ */
+export function whichStationaryPoint(problem: Problem, land: Landscape, x: Float64Array, value: number): number | null {
   const e = { start: '', x, value, gradNorm: Number.NaN };
+  const tols: Tolerances = {
+    valueTol: land.valueTol,
+    distanceTol: land.distanceTol,
+    barrierPoints: land.barrierPoints,
+  };
   const i = land.minima.findIndex((m) =>
-    sameStationaryPoint(
-      { start: '', x: m.x, value: m.value, gradNorm: m.gradNorm },
-      e,
-      land.valueTol,
-      land.distanceTol,
-    ),
+    samePoint(problem, { start: '', x: m.x, value: m.value, gradNorm: m.gradNorm }, e, tols),
   );
   return i < 0 ? null : i;
 }

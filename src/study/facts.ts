@@ -68,6 +68,8 @@ export interface LandscapeFacts {
     value: number;
     gradNorm: number;
     norm: number;
+    /** Smallest and largest ‖x‖ of the group's end points; absent in study files written before it. */
+    normRange?: [number, number];
     count: number;
     minEigenvalue: number;
     maxEigenvalue: number;
@@ -77,9 +79,10 @@ export interface LandscapeFacts {
   }>;
   /** max − min of the end points' values. */
   valueSpread: number;
-  /** Largest distance between two distinct points, relative to the largest ‖x‖. */
   valueTol: number;
   distanceTol: number;
+  /** Interior points of the barrier test between end points (see `groupEndPoints`); absent in older files. */
+  barrierPoints?: number;
   /** Which point each classified run reached (index into minima, or null: not at a mapped point). */
   reached: Record<string, number | null>;
 }

@@ -112,24 +112,27 @@ describe('the landscape of a double well', () => {
   });
 
   it('tells an end point which stationary point it reached, or none', () => {
-    assert.equal(whichStationaryPoint(land, Float64Array.of(0, 0), 1), 2);
-    const i = whichStationaryPoint(land, Float64Array.of(1, 0), 0);
+    assert.equal(whichStationaryPoint(new DoubleWell(), land, Float64Array.of(0, 0), 1), 2);
+    const i = whichStationaryPoint(new DoubleWell(), land, Float64Array.of(1, 0), 0);
     assert.ok(i === 0 || i === 1);
     assert.equal(land.minima[i!].x[0] > 0, true);
-    assert.equal(whichStationaryPoint(land, Float64Array.of(0.5, 0.5), 0.6), null);
+    assert.equal(whichStationaryPoint(new DoubleWell(), land, Float64Array.of(0.5, 0.5), 0.6), null);
   });
 });
 
 describe('grouping by value and distance', () => {
   const p = denseObjective(TINY_ROWS, TINY_Y01, 'sigmoid-lsq');
-  it('the same value far apart is two points; close and equal is one', () => {
-    const x = Float64Array.of(1, 2, 3);
-    const far = Float64Array.of(100, 2, 3);
-    const near = Float64Array.of(1.001, 2, 3);
-    const g = groupEndPoints(p, [
-      { start: 'a', x, value: 0.5, gradNorm: 0 },
-      { start: 'b', x: far, value: 0.5, gradNorm: 0 },
-      { start: 'c', x: near, value: 0.5 * (1 + 1e-9), gradNorm: 0 },
+  it('the same value far apart across a barrier is two points; close and equal is one', () => {
+    const well = new DoubleWell();
+    const f = (v: Float64Array) => well.value(v);
+    const x = Float64Array.of(1, 0);
+    const far = Float64Array.of(-1, 0);
+    const near = Float64Array.of(1.0001, 0);
+    assert.ok(f(Float64Array.of(0, 0)) === 1 && f(near) < 1e-7); // the barrier between the wells is 1 high
+    const g = groupEndPoints(well, [
+      { start: 'a', x, value: f(x), gradNorm: 0 },
+      { start: 'b', x: far, value: f(far), gradNorm: 0 },
+      { start: 'c', x: near, value: f(near), gradNorm: 0 },
     ]);
     assert.equal(g.minima.length, 2);
     assert.deepStrictEqual(g.minima.map((m) => m.count).sort(), [1, 2]);
@@ -147,5 +150,59 @@ describe('grouping by value and distance', () => {
 
   it('refuses an L1 problem', () => {
     assert.throws(() => landscape(denseObjective(TINY_ROWS, TINY_Y01, 'sigmoid-lsq', { l1: 0.1 })), /λ/);
+  });
+});
+
+describe('grouping across directions f cannot see and along valleys', () => {
+  const flatX2 = new DoubleWell(0); // f = (x₁² − 1)²: minima on the lines x₁ = ±1, x₂ free
+  const end = (start: string, ...x: number[]) => {
+    const v = Float64Array.from(x);
+    return { start, x: v, value: flatX2.value(v), gradNorm: 0 };
+  };
+
+  it('end points that differ along a direction f cannot see are one point, two wells stay two', () => {
+    const g = groupEndPoints(flatX2, [end('a', 1, 0), end('b', 1, 50), end('c', -1, 3)]);
+    assert.equal(g.minima.length, 2, JSON.stringify(g.minima.map((m) => m.starts)));
+    const joined = g.minima.find((m) => m.count === 2);
+    assert.deepStrictEqual(joined?.starts.sort(), ['a', 'b']);
+    assert.deepStrictEqual(joined?.normRange, [1, Math.hypot(1, 50)]);
+    assert.equal(g.barrierPoints, 15);
+    // without the barrier test (distance only) the flat direction splits them, as before
+    assert.equal(groupEndPoints(flatX2, [end('a', 1, 0), end('b', 1, 50)], { barrierPoints: 0 }).minima.length, 2);
+  });
+
+  it('end points along a descending valley at nearly equal values are one point (a valley)', () => {
+    // f = e^(−x₁) + x₂²: no minimum, values below 1e-8 from x₁ = 20 on; runs stop at different x₁
+    const valley: Problem = {
+      n: 1,
+      d: 2,
+      l1: 0,
+      batchSize: () => 1,
+      valueGrad(x, g) {
+        const e = Math.exp(-x[0]);
+        g[0] = -e;
+        g[1] = 2 * x[1];
+        return e + x[1] * x[1];
+      },
+      value(x) {
+        return Math.exp(-x[0]) + x[1] * x[1];
+      },
+    };
+    const at = (start: string, x1: number) => {
+      const x = Float64Array.of(x1, 0);
+      return { start, x, value: valley.value(x), gradNorm: Math.exp(-x1) };
+    };
+    const g = groupEndPoints(valley, [at('a', 20), at('b', 30), at('c', 45)]);
+    assert.equal(g.minima.length, 1);
+    assert.equal(g.minima[0].count, 3);
+    assert.deepStrictEqual(g.minima[0].normRange, [20, 45]);
+    // a point of the valley with a higher value (beyond the value tolerance) stays apart
+    assert.equal(groupEndPoints(valley, [at('a', 20), at('d', 5)]).minima.length, 2);
+  });
+
+  it('tells a run on the far side of a barrier from its point: none', () => {
+    const land = groupEndPoints(flatX2, [end('a', 1, 0)]);
+    assert.equal(whichStationaryPoint(flatX2, land, Float64Array.of(1, 80), 0), 0);
+    assert.equal(whichStationaryPoint(flatX2, land, Float64Array.of(-1, 0), 0), null);
   });
 });

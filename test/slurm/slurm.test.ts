@@ -215,7 +215,7 @@ describe('SLURM (a real one-node cluster)', () => {
     assert.deepEqual(got, want);
     const html = readFileSync(join(cluster, 'report.html'), 'utf8');
     assert.match(html, /id="landscape"/);
-    assert.match(html, /Which stationary point each run of the smooth problem reached/);
+    assert.match(html, /Which point each run of the smooth problem reached/);
   });
 
   it('a task cancelled mid-run (scancel), then submitted again, completes the sweep with nothing run twice that had finished', async (t) => {

@@ -85,7 +85,10 @@ describe('the end point of each run, in the tables and the figures', () => {
   it('the results table has the column (and says what it means) only when a run of it was told its point', () => {
     const t = studyResultsTable(d, all);
     assert.deepEqual(column(t, 'end point'), ['#1 ×2, #3 ×1', 'none', '']);
-    assert.match(t.caption ?? '', /end point: #k is the landscape section's k-th stationary point/);
+    assert.match(
+      t.caption ?? '',
+      /end point: #k is the landscape section's k-th point \(a stationary point or a barrier-free valley of them\)/,
+    );
     const none = studyResultsTable(d, c);
     assert.equal(none.headers.includes('end point'), false);
     assert.doesNotMatch(none.caption ?? '', /end point/);

@@ -2,7 +2,7 @@ import { fmt, type Section } from '../../report/build.js';
 import { landscapeMethod } from '../../run/landscape.js';
 import type { RunRow } from '../../sweep/results.js';
 import type { StudyData } from '../data.js';
-import type { StudyFacts } from '../facts.js';
+import type { LandscapeFacts, StudyFacts } from '../facts.js';
 import { code, g3, p, when } from '../text.js';
 
 /** The kind of every stationary point of a convex loss (whatever Lanczos found: its eigenvalues are ≥ 0). */
@@ -47,13 +47,15 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
   const lowest = l.minima[0];
   const below = lowest !== undefined && fStar < lowest.value - l.valueTol * Math.max(1, Math.abs(lowest.value));
   const holder = below ? bestSmoothRun(d) : undefined;
+  const barrier = (l.barrierPoints ?? 0) > 0;
+  const valleys = valleysOf(l);
   const solver = landscapeMethod(f.setting.features).method === 'bfgs' ? 'BFGS' : 'L-BFGS (20 pairs)';
   return {
     id: 'landscape',
     title: 'The landscape: where the minimizers end',
     text: [
       p(
-        `${convex ? 'The logistic loss is convex: every stationary point is a global minimum, and end points can differ only along directions in which the loss is flat.' : "The loss is not convex, so a run's end point depends on its start."} The smooth problem was minimized to a gradient-norm tolerance from ${l.starts} starts (${random} seeded N(0, I) draws by ${solver} with a Wolfe search, ‖∇f‖ ≤ 1e-6${l.starts > random ? `, and the end of the study's reference run from ${f.setting.start === 'zeros' ? 'x = 0' : 'its random start'}` : ''}) and the end points grouped into distinct stationary points: the same point when their values agree to ${fmt(l.valueTol)}·max(1, |f|) and they lie within ${fmt(l.distanceTol)}·max(1, ‖x‖) of each other. ${l.minima.length === 1 ? 'All end points are one stationary point.' : `They are ${l.minima.length} distinct points`}${l.minima.length > 1 ? `, with values spread over ${g3(l.valueSpread)}.` : ''}`,
+        `${convex ? 'The logistic loss is convex: every stationary point is a global minimum, and end points can differ only along directions in which the loss is flat.' : "The loss is not convex, so a run's end point depends on its start."} The smooth problem was minimized to a gradient-norm tolerance from ${l.starts} starts (${random} seeded N(0, I) draws by ${solver} with a Wolfe search, ‖∇f‖ ≤ 1e-6${l.starts > random ? `, and the end of the study's reference run from ${f.setting.start === 'zeros' ? 'x = 0' : 'its random start'}` : ''}) and the end points grouped into distinct points: the same point when their values agree to ${fmt(l.valueTol)}·max(1, |f|) and ${barrier ? 'either ' : ''}they lie within ${fmt(l.distanceTol)}·max(1, ‖x‖) of each other${barrier ? ` or f at ${l.barrierPoints} evenly spaced points of the segment between them never rises more than that tolerance above the higher end (no barrier between them)` : ''}. ${l.minima.length === 1 ? `All ${l.starts} end points are one point` : `They are ${l.minima.length} distinct points`}, with values spread over ${g3(l.valueSpread)}.${valleys.map((v) => ` Point #${v.index + 1} joins ${v.count} end points with ‖x‖ from ${fmt(v.from, 4)} to ${fmt(v.to, 4)} and no barrier between them: one valley of nearly equal values, not ${v.count} minima.`).join('')}`,
       ),
       p(
         [
@@ -65,7 +67,7 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
             ],
             [
               unconverged > 0,
-              `At ${unconverged === l.minima.length ? 'every point' : `${unconverged} of the points`} Lanczos (${LANCZOS_STEPS} steps) had not converged to the smallest eigenvalue (its residual bound is above 1e-6 of the largest eigenvalue): the smallest eigenvalue is at most the value shown${kinds.some((k) => k.startsWith('flat direction or saddle')) ? ', below 1e-4 of the largest, so the point lies in a flat direction or at a saddle' : ''}.`,
+              `At ${unconverged === l.minima.length ? (l.minima.length === 1 ? 'the point' : 'every point') : `${unconverged} of the points`} Lanczos (${LANCZOS_STEPS} steps) had not converged to the smallest eigenvalue (its residual bound is above 1e-6 of the largest eigenvalue): the smallest eigenvalue is at most the value shown${kinds.some((k) => k.startsWith('flat direction or saddle')) ? ', below 1e-4 of the largest, so the point lies in a flat direction or at a saddle' : ''}.`,
             ],
             [saddles > 0, `${saddles} ${saddles === 1 ? 'is a saddle' : 'are saddles'} (negative curvature).`],
             [
@@ -88,7 +90,8 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
     figures: [],
     tables: [
       {
-        caption: 'Distinct stationary points of the smooth problem, lowest first',
+        caption:
+          'Distinct points of the smooth problem (a stationary point, or a valley of end points with no barrier between them), lowest first',
         headers: [
           'point',
           'value',
@@ -117,7 +120,7 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
       ...(classified.length > 0
         ? [
             {
-              caption: 'Which stationary point each run of the smooth problem reached',
+              caption: 'Which point each run of the smooth problem reached',
               headers: ['run', 'point'],
               rows: classified.map(([id, i]) => [runLabel.get(id) ?? id, i === null ? 'none' : `#${i + 1}`]),
             },
@@ -125,6 +128,20 @@ export function landscapeSection(f: StudyFacts, d: StudyData): Section | null {
         : []),
     ],
   };
+}
+
+/**
+ * The points that join several end points whose ‖x‖ differ by more than the distance tolerance allows: end
+ * points joined by the barrier test, spread along one valley (or differing along directions f cannot see).
+ */
+export function valleysOf(l: LandscapeFacts): Array<{ index: number; count: number; from: number; to: number }> {
+  const out: Array<{ index: number; count: number; from: number; to: number }> = [];
+  l.minima.forEach((m, index) => {
+    const r = m.normRange;
+    if (m.count > 1 && r !== undefined && r[1] - r[0] > l.distanceTol * Math.max(1, r[1]))
+      out.push({ index, count: m.count, from: r[0], to: r[1] });
+  });
+  return out;
 }
 
 /** The run of the smooth problem whose trace holds the lowest value (the one that set f* when no start did). */

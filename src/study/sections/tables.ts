@@ -7,7 +7,7 @@ export function endPointColumn(d: StudyData): ExtraColumn {
   return {
     header: 'end point',
     cell: (runs) => d.endPoint(runs),
-    note: "end point: #k is the landscape section's k-th stationary point, which the run reached (told for full-batch runs of the smooth problem that stopped at ‖∇f‖ ≤ 1e-5; none: at no mapped point; ×n: seeds; blank: not told)",
+    note: "end point: #k is the landscape section's k-th point (a stationary point or a barrier-free valley of them), which the run reached (told for full-batch runs of the smooth problem that stopped at ‖∇f‖ ≤ 1e-5; none: at no mapped point; ×n: seeds; blank: not told)",
   };
 }
 
