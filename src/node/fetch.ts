@@ -100,6 +100,15 @@ function fetchCause(e: unknown): string {
   return err.message;
 }
 
+/** Destroys a file stream and waits until its file is closed (pending writes settled). */
+function closeDestroyed(stream: ReturnType<typeof createWriteStream>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (stream.closed) return resolve();
+    stream.once('close', () => resolve());
+    stream.destroy();
+  });
+}
+
 /**
  * Downloads a registry dataset into the cache, verifying its SHA-256. Bounded in size and time: the body may
  * not exceed the size the registry records (a longer body stops at once), the headers must arrive within the
@@ -162,11 +171,17 @@ export async function download(
   const hash = createHash('sha256');
   let out: ReturnType<typeof createWriteStream> | null = null;
   let received = 0;
+  let writeError: Error | null = null;
   const idle = () => abortFor(`no data for ${idleMs / 1000} s (idle timeout) after ${received} bytes`);
   timer = setTimeout(idle, idleMs);
   try {
     out = createWriteStream(tmp);
     const stream = out;
+    // a write error (ENOSPC, EIO) reaches the stream's 'error' event and also fails end(): listened to, never
+    // an uncaught exception; the loop stops at the next chunk
+    stream.on('error', (e) => {
+      writeError ??= e;
+    });
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       clearTimeout(timer);
       received += chunk.length;
@@ -174,6 +189,7 @@ export async function download(
         abortFor(`the server sent more than the ${spec.bytes} bytes the registry expects`);
         break;
       }
+      if (writeError) throw writeError;
       hash.update(chunk);
       if (!stream.write(chunk)) await new Promise<void>((r) => stream.once('drain', () => r()));
       onProgress?.(received, total);
@@ -193,7 +209,8 @@ export async function download(
     renameSync(tmp, target);
   } catch (e) {
     clearTimeout(timer);
-    out?.destroy();
+    // destroyed and closed before the partial file goes: no write of it lands after the download has failed
+    if (out !== null) await closeDestroyed(out);
     rmSync(tmp, { force: true });
     const reason = why || (e instanceof OptlabError ? e.message : fetchCause(e));
     if (e instanceof OptlabError && /SHA-256/.test(e.message)) throw e;
