@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { type Csr, withCols } from '../data/csr.js';
-import { CSR_MAGIC, type DecodedCsr, encodeCsrBinary, isCsrBinary } from '../data/csr-binary.js';
+import { CSR_MAGIC, type CsrHeader, type DecodedCsr, encodeCsrBinary, isCsrBinary } from '../data/csr-binary.js';
 import { DecodeError } from '../data/decode-error.js';
 import { type LibsvmOptions, LibsvmParser, type ParsedLibsvm } from '../data/libsvm.js';
 import { formatSize, type InputLimits, LIMIT_NAMES, RATIO_FREE_BYTES, resolveLimits } from '../data/limits.js';
 import { OptlabError } from '../errors.js';
+import { makeResident } from '../objectives/wasm/resident.js';
 import { CSR_CACHE_MIN_BYTES, csrCacheEnabled, loadCsrCache, readCsrFile, storeCsrCache } from './csr-cache.js';
 
 /**
@@ -285,6 +286,14 @@ function fromDecoded(
   };
 }
 
+/**
+ * The width a binary CSR file's matrix will have once {@link fromDecoded} applies a declared feature count
+ * (resident data are laid out for it); a count below maxIndex is an error there, so the file's own width.
+ */
+function widthFor(features: number | undefined): (h: CsrHeader) => number {
+  return (h) => (features !== undefined && h.maxIndex <= features ? Math.max(h.maxIndex, features) : h.cols);
+}
+
 /** SHA-256 and size of the bytes of an open file, read sequentially from offset 0 (the handle stays open). */
 async function hashHandle(handle: FileHandle): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
@@ -337,7 +346,7 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
     gzip = bytesRead >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
     if (isCsrBinary(magic.subarray(0, bytesRead))) {
       await handle.close();
-      const f = readCsrFile(path, name);
+      const f = readCsrFile(path, name, { cols: widthFor(parserOpts.features) });
       return fromDecoded(f, name, parserOpts.features, { sha256: f.sha256, bytes: f.bytes, source: 'csr-file' });
     }
     const size = (await handle.stat()).size;
@@ -345,7 +354,7 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
     if ((cache ?? true) && csrCacheEnabled(env) && size >= (cacheMinBytes ?? CSR_CACHE_MIN_BYTES)) {
       const whole = await hashHandle(handle);
       keyed = whole.sha256;
-      const hit = loadCsrCache(keyed, env, userWarning);
+      const hit = loadCsrCache(keyed, env, userWarning, { cols: widthFor(parserOpts.features) });
       const features = parserOpts.features;
       if (hit !== undefined && (features === undefined || hit.maxIndex <= features)) {
         await handle.close();
@@ -382,5 +391,6 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
     });
     storeCsrCache(sha256, chunks, env, userWarning);
   }
-  return { ...parsed, sha256, bytes, gzip, source: 'parse' };
+  // the matrix moves into WebAssembly memory laid out for the kernels; the parser's arrays are dropped
+  return { ...parsed, X: makeResident(parsed.X), sha256, bytes, gzip, source: 'parse' };
 }

@@ -1,0 +1,147 @@
+import type { ColumnIndices, Csr } from '../../data/csr.js';
+import {
+  Bump,
+  indexView,
+  kernelModule,
+  layoutScratch,
+  layoutShape,
+  type PatternLayout,
+  planTilesFor,
+  type Scratch,
+  type Shape,
+} from './layout.js';
+
+/**
+ * A CSR matrix held in WebAssembly memory: the data exist once.
+ *
+ * A resident matrix's arrays (row pointers, column indices as narrow as d allows, values) are views of a
+ * WebAssembly memory laid out for the single-thread kernels (layout.ts): the same places as the copy
+ * runtime.ts would make, with room left for the labels, the tiles' CSC copies and one thread's scratch.
+ * The loaders (src/node/csr-cache.ts for .csr files and the parse cache, src/node/read-libsvm.ts for text)
+ * write the matrix straight into it; the kernels built on it later (`WasmKernels.of`) write only the labels
+ * and the CSC copies, and the JavaScript code that reads the pattern (Hessian-vector products, accuracy,
+ * the reference kernels) reads the same views. A binary matrix with d ≤ 256 thus costs 1 byte per non-zero
+ * for its indices and 2 for the CSC copy (u16 tile offsets), plus 12 bytes per row (row pointer, labels),
+ * instead of the 4-byte JavaScript copy beside the WebAssembly one. The part of the memory kernels never
+ * write (labels, CSC) is never touched, so it costs no resident memory either (pages are committed lazily).
+ *
+ * A matrix that is not exactly the laid-out one (a view of its first rows, another width) gets kernels of
+ * its own as before (a copy). Where WebAssembly SIMD is missing the loaders keep plain Int32 arrays.
+ */
+
+/** The memory and layout behind a resident matrix. */
+export interface ResidentStore {
+  readonly memory: WebAssembly.Memory;
+  readonly L: PatternLayout;
+  readonly S: Scratch;
+  /** The labels whose kernels were built on this memory (one set per memory), else null. */
+  labels: Float64Array | null;
+  /** Those kernels (runtime.ts keeps them here so that every matrix object on these arrays finds them). */
+  kernels: unknown;
+}
+
+/** Stores by their memory's buffer (a WebAssembly memory that never grows keeps one buffer). */
+const stores = new WeakMap<ArrayBufferLike, ResidentStore>();
+
+/** The largest memory a layout may take (32-bit memory, less one page). */
+const MAX_BYTES = 2 ** 32 - 2 ** 16;
+
+/** The layout of a resident matrix of this shape: the one the single-thread kernels use. */
+export function residentLayout(shape: Shape): { L: PatternLayout; S: Scratch; bytes: number } {
+  const tiles = planTilesFor(shape.nnz, shape.cols, Int32Array.of(0, shape.rows));
+  const bump = new Bump(shape.cols);
+  const L = layoutShape(shape, tiles, bump);
+  const S = layoutScratch(L, bump);
+  return { L, S, bytes: Math.ceil(bump.top / 65536) * 65536 };
+}
+
+/** The (zeroed) arrays of a resident matrix: fill them, then build the Csr with {@link residentCsr}. */
+export interface ResidentArrays {
+  readonly rowPtr: Int32Array;
+  readonly colIdx: ColumnIndices;
+  readonly values: Float64Array | null;
+}
+
+/**
+ * New, zeroed arrays for a matrix of this shape in a WebAssembly memory of its own, or null where
+ * WebAssembly SIMD is unavailable or the layout would exceed 4 GiB (the caller then uses plain arrays).
+ */
+export function allocateResident(shape: Shape): ResidentArrays | null {
+  if (kernelModule() === null) return null;
+  const { L, S, bytes } = residentLayout(shape);
+  if (bytes > MAX_BYTES) return null;
+  let memory: WebAssembly.Memory;
+  try {
+    const pages = bytes / 65536;
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  } catch {
+    return null; // no memory of that size can be reserved
+  }
+  const buf = memory.buffer;
+  stores.set(buf, { memory, L, S, labels: null, kernels: null });
+  return {
+    rowPtr: new Int32Array(buf, L.rp, shape.rows + 1),
+    colIdx: indexView(buf, L.ci, L.colWidth, shape.nnz),
+    values: shape.binary ? null : new Float64Array(buf, L.vals, shape.nnz),
+  };
+}
+
+/** The matrix of filled resident arrays. */
+export function residentCsr(rows: number, cols: number, a: ResidentArrays): Csr {
+  return { rows, cols, rowPtr: a.rowPtr, colIdx: a.colIdx, values: a.values };
+}
+
+/** The store behind X when X's arrays are exactly a resident layout's (same rows, width and places), else undefined. */
+export function residentStore(X: Csr): ResidentStore | undefined {
+  const s = stores.get(X.colIdx.buffer);
+  if (s === undefined) return undefined;
+  const { L } = s;
+  const buf = X.colIdx.buffer;
+  const same =
+    X.rows === L.rows &&
+    X.cols === L.cols &&
+    X.rowPtr.buffer === buf &&
+    X.rowPtr.byteOffset === L.rp &&
+    X.rowPtr.length === L.rows + 1 &&
+    X.colIdx.byteOffset === L.ci &&
+    X.colIdx.length === L.nnz &&
+    X.colIdx.BYTES_PER_ELEMENT * 8 === L.colWidth &&
+    (X.values === null
+      ? L.binary
+      : !L.binary && X.values.buffer === buf && X.values.byteOffset === L.vals && X.values.length === L.nnz);
+  return same ? s : undefined;
+}
+
+/**
+ * X held in WebAssembly memory: X itself when it already is (or when WebAssembly SIMD is unavailable),
+ * else a resident copy (the caller drops X so that the data exist once).
+ */
+export function makeResident(X: Csr): Csr {
+  if (residentStore(X) !== undefined) return X;
+  const nnz = X.rowPtr[X.rows];
+  const a = allocateResident({ rows: X.rows, cols: X.cols, nnz, binary: X.values === null });
+  if (a === null) return X;
+  a.rowPtr.set(X.rowPtr.subarray(0, X.rows + 1));
+  a.colIdx.set(X.colIdx.subarray(0, nnz));
+  if (X.values !== null) a.values!.set(X.values.subarray(0, nnz));
+  return residentCsr(X.rows, X.cols, a);
+}
+
+/**
+ * Memory accounting: the bytes of the distinct buffers behind X's arrays and `others` (labels, the kernels'
+ * memory), each counted once. A resident matrix and its kernels share one buffer.
+ */
+export function heldBytes(X: Csr, ...others: (ArrayBufferView | ArrayBufferLike | null | undefined)[]): number {
+  const seen = new Set<ArrayBufferLike>();
+  const add = (b: ArrayBufferView | ArrayBufferLike | null | undefined) => {
+    if (b === null || b === undefined) return;
+    seen.add(ArrayBuffer.isView(b) ? b.buffer : b);
+  };
+  add(X.rowPtr);
+  add(X.colIdx);
+  add(X.values);
+  for (const o of others) add(o);
+  let total = 0;
+  for (const b of seen) total += b.byteLength;
+  return total;
+}
