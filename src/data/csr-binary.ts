@@ -251,14 +251,8 @@ function bytesOf(a: Int32Array | Float64Array | Uint8Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/**
- * Encodes X and its labels as a list of chunks whose concatenation is the file: a fresh 128-byte header,
- * then byte views of X's own arrays (no copy; narrow column indices are widened to Int32 in one new array)
- * and zero padding. Write the chunks in order, or join them
- * with {@link concatChunks}.
- * @param labels one per row, or null / empty for a matrix without labels
- */
-export function encodeCsrBinary(X: Csr, labels: Float64Array | null, meta: CsrBinaryMeta = {}): Uint8Array[] {
+/** The header, the sections before and after the column indices, and the indices of the encoding of X. */
+function encodeParts(X: Csr, labels: Float64Array | null, meta: CsrBinaryMeta) {
   requireLittleEndian();
   const n = X.rows;
   const nnz = X.rowPtr[n];
@@ -271,9 +265,7 @@ export function encodeCsrBinary(X: Csr, labels: Float64Array | null, meta: CsrBi
   if (labelCount !== 0 && labelCount !== n) {
     throw new OptlabError(`cannot encode ${labelCount} labels for ${n} rows`);
   }
-  // the file holds Int32 indices: a narrow matrix (held in WebAssembly memory) is widened here, once
-  const colIdx =
-    X.colIdx instanceof Int32Array ? X.colIdx.subarray(0, nnz) : Int32Array.from(X.colIdx.subarray(0, nnz));
+  const colIdx = X.colIdx.subarray(0, nnz);
   let maxIndex = meta.maxIndex;
   if (maxIndex === undefined) {
     maxIndex = 0;
@@ -304,13 +296,58 @@ export function encodeCsrBinary(X: Csr, labels: Float64Array | null, meta: CsrBi
   setU64(v, 72, lay.total);
   if (sha !== null) for (let i = 0; i < 32; i++) header[80 + i] = Number.parseInt(sha.slice(2 * i, 2 * i + 2), 16);
 
-  const chunks: Uint8Array[] = [header, bytesOf(X.rowPtr)];
-  if ((4 * (n + 1)) % 8 !== 0) chunks.push(new Uint8Array(4));
-  if (nnz > 0) chunks.push(bytesOf(colIdx));
-  if ((4 * nnz) % 8 !== 0) chunks.push(new Uint8Array(4));
-  if (X.values !== null && nnz > 0) chunks.push(bytesOf(X.values.subarray(0, nnz)));
-  if (labels !== null && labelCount > 0) chunks.push(bytesOf(labels));
-  return chunks;
+  const before: Uint8Array[] = [bytesOf(X.rowPtr)];
+  if ((4 * (n + 1)) % 8 !== 0) before.push(new Uint8Array(4));
+  const after: Uint8Array[] = [];
+  if ((4 * nnz) % 8 !== 0) after.push(new Uint8Array(4));
+  if (X.values !== null && nnz > 0) after.push(bytesOf(X.values.subarray(0, nnz)));
+  if (labels !== null && labelCount > 0) after.push(bytesOf(labels));
+  return { header, before, colIdx, after };
+}
+
+/**
+ * Encodes X and its labels as a list of chunks whose concatenation is the file: a fresh 128-byte header,
+ * then byte views of X's own arrays (no copy; narrow column indices are widened to Int32 in one new array,
+ * see {@link csrBinaryChunks} to avoid it) and zero padding. Write the chunks in order, or join them with
+ * {@link concatChunks}.
+ * @param labels one per row, or null / empty for a matrix without labels
+ */
+export function encodeCsrBinary(X: Csr, labels: Float64Array | null, meta: CsrBinaryMeta = {}): Uint8Array[] {
+  const { header, before, colIdx, after } = encodeParts(X, labels, meta);
+  const wide = colIdx instanceof Int32Array ? colIdx : Int32Array.from(colIdx);
+  return [header, ...before, ...(wide.length > 0 ? [bytesOf(wide)] : []), ...after];
+}
+
+/**
+ * The chunks of {@link encodeCsrBinary} as an iterable that may be walked more than once (to checksum, then
+ * write), with narrow column indices widened to Int32 a slab at a time in one reused buffer of `slab`
+ * entries (default 1 Mi) rather than all at once: consume each chunk before asking for the next.
+ */
+export function csrBinaryChunks(
+  X: Csr,
+  labels: Float64Array | null,
+  meta: CsrBinaryMeta = {},
+  slab = 1 << 20,
+): Iterable<Uint8Array> {
+  const { header, before, after } = encodeParts(X, labels, meta);
+  const colIdx: ColumnIndices = X.colIdx.subarray(0, X.rowPtr[X.rows]);
+  return {
+    *[Symbol.iterator]() {
+      yield header;
+      yield* before;
+      if (colIdx instanceof Int32Array) {
+        if (colIdx.length > 0) yield bytesOf(colIdx);
+      } else if (colIdx.length > 0) {
+        const buf = new Int32Array(Math.min(slab, colIdx.length));
+        for (let k = 0; k < colIdx.length; k += slab) {
+          const m = Math.min(slab, colIdx.length - k);
+          buf.set(colIdx.subarray(k, k + m));
+          yield bytesOf(buf.subarray(0, m));
+        }
+      }
+      yield* after;
+    },
+  };
 }
 
 /** The concatenation of `chunks` in one new Uint8Array (whose buffer starts at offset 0, 8-byte aligned). */

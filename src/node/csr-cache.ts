@@ -110,6 +110,31 @@ export function sealCsrChunks(chunks: Uint8Array[]): Uint8Array[] {
   return [header, ...chunks.slice(1)];
 }
 
+/**
+ * {@link sealCsrChunks} for chunks that may be walked twice but not held at once (`csrBinaryChunks`, whose
+ * chunks share one buffer): a first walk computes the payload checksum, the second writes.
+ */
+function sealReiterable(chunks: Iterable<Uint8Array>): Iterable<Uint8Array> {
+  const hash = createHash('sha256');
+  let header: Uint8Array | null = null;
+  for (const c of chunks) {
+    if (header === null) header = c.slice();
+    else hash.update(c);
+  }
+  if (header === null) throw new OptlabError('no binary CSR chunks to seal');
+  setCsrPayloadChecksum(header, hash.digest().subarray(0, CSR_CHECKSUM_BYTES));
+  const sealed = header;
+  return {
+    *[Symbol.iterator]() {
+      let first = true;
+      for (const c of chunks) {
+        yield first ? sealed : c;
+        first = false;
+      }
+    },
+  };
+}
+
 /** Options of {@link readCsrFile}. */
 export interface ReadCsrOptions {
   /**
@@ -221,7 +246,7 @@ export function loadCsrCache(
 }
 
 /**
- * Writes the cache entry of a source atomically. Never throws: a failure (read-only or full disk) is
+ * Writes the cache entry of a source atomically (`chunks` are walked twice: checksum, then write). Never throws: a failure (read-only or full disk) is
  * reported through `onWarning`, since the cache only saves time.
  * @returns the entry's path, or undefined when it could not be written
  */
@@ -234,7 +259,7 @@ export function storeCsrCache(
   let path = '';
   try {
     path = cachedCsrPath(sha256, env);
-    writeChunksAtomic(path, sealCsrChunks([...chunks]));
+    writeChunksAtomic(path, sealReiterable(chunks));
     return path;
   } catch (e) {
     onWarning?.(`cannot write the CSR cache entry ${path}: ${(e as Error).message}`);

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { type Csr, withCols } from '../data/csr.js';
-import { CSR_MAGIC, type CsrHeader, type DecodedCsr, encodeCsrBinary, isCsrBinary } from '../data/csr-binary.js';
+import { CSR_MAGIC, type CsrHeader, csrBinaryChunks, type DecodedCsr, isCsrBinary } from '../data/csr-binary.js';
 import { DecodeError } from '../data/decode-error.js';
 import { type LibsvmOptions, LibsvmParser, type ParsedLibsvm } from '../data/libsvm.js';
 import { formatSize, type InputLimits, LIMIT_NAMES, RATIO_FREE_BYTES, resolveLimits } from '../data/limits.js';
 import { OptlabError } from '../errors.js';
-import { makeResident } from '../objectives/wasm/resident.js';
+import { makeResident, residentIndexStorage } from '../objectives/wasm/resident.js';
 import { CSR_CACHE_MIN_BYTES, csrCacheEnabled, loadCsrCache, readCsrFile, storeCsrCache } from './csr-cache.js';
 
 /**
@@ -322,6 +322,7 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
   const userWarning = parserOpts.onWarning;
   const parser = new LibsvmParser({
     ...parserOpts,
+    indexStorage: residentIndexStorage(), // the indices go straight into WebAssembly memory (then makeResident)
     maxLineBytes: limits.maxLineBytes,
     maxTokenBytes: limits.maxTokenBytes,
     fileName: name,
@@ -383,7 +384,7 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
   const sha256 = hash.digest('hex');
   if (keyed === sha256 && !warned) {
     // The entry keeps the matrix at its own width (maxIndex), whatever `features` widened it to here.
-    const chunks = encodeCsrBinary(withCols(parsed.X, parsed.maxIndex), parsed.labels, {
+    const chunks = csrBinaryChunks(withCols(parsed.X, parsed.maxIndex), parsed.labels, {
       sourceSha256: sha256,
       maxIndex: parsed.maxIndex,
       explicitZeros: parsed.explicitZeros,
@@ -391,6 +392,6 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
     });
     storeCsrCache(sha256, chunks, env, userWarning);
   }
-  // the matrix moves into WebAssembly memory laid out for the kernels; the parser's arrays are dropped
+  // the layout for the kernels is completed around the indices parsed into WebAssembly memory (resident.ts)
   return { ...parsed, X: makeResident(parsed.X), sha256, bytes, gzip, source: 'parse' };
 }

@@ -6,6 +6,7 @@ import {
   CSR_HEADER_BYTES,
   type CsrAllocator,
   concatChunks,
+  csrBinaryChunks,
   csrBinarySize,
   decodeCsrBinary,
   decodeCsrStream,
@@ -315,5 +316,26 @@ describe('streamed binary CSR decoding (decodeCsrStream)', () => {
       ),
       { seed: 2, numRuns: 300 },
     );
+  });
+
+  it('csrBinaryChunks: the bytes of encodeCsrBinary, from narrow indices a slab at a time, walked twice alike', () => {
+    for (const [features, binary] of [
+      [200, true],
+      [3000, false],
+    ] as const) {
+      const r = synthesize({ rows: 40, features, nnzPerRow: 5, seed: 6, binary, noise: 0.1 });
+      const expected = encode(r.X, r.labels, { sourceSha256: SHA });
+      const narrow: Csr = {
+        ...r.X,
+        colIdx: features <= 256 ? Uint8Array.from(r.X.colIdx) : Uint16Array.from(r.X.colIdx),
+      };
+      const chunks = csrBinaryChunks(narrow, r.labels, { sourceSha256: SHA }, 7);
+      for (let walk = 0; walk < 2; walk++) {
+        const parts: Uint8Array[] = [];
+        for (const c of chunks) parts.push(c.slice()); // each chunk is consumed before the next (a shared buffer)
+        assert.deepStrictEqual(concatChunks(parts), expected);
+      }
+      assert.deepStrictEqual(concatChunks(encodeCsrBinary(narrow, r.labels, { sourceSha256: SHA })), expected);
+    }
   });
 });

@@ -10,13 +10,20 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { type Csr, headRows, makeCsr } from '../../src/data/csr.js';
 import { encodeCsrBinary } from '../../src/data/csr-binary.js';
+import { LibsvmParser, parseLibsvm } from '../../src/data/libsvm.js';
 import { synthesize } from '../../src/data/synth.js';
 import { writeChunksAtomic } from '../../src/node/csr-cache.js';
 import { loadDataset } from '../../src/node/load.js';
 import { LOSS_NAMES } from '../../src/objectives/losses.js';
 import { Objective } from '../../src/objectives/objective.js';
 import { kernelModule } from '../../src/objectives/wasm/layout.js';
-import { heldBytes, makeResident, residentLayout, residentStore } from '../../src/objectives/wasm/resident.js';
+import {
+  heldBytes,
+  makeResident,
+  residentIndexStorage,
+  residentLayout,
+  residentStore,
+} from '../../src/objectives/wasm/resident.js';
 import { WasmKernels } from '../../src/objectives/wasm/runtime.js';
 import { Rng } from '../../src/run/rng.js';
 
@@ -125,5 +132,65 @@ describe('data held once in WebAssembly memory', { skip: !simd && 'no WebAssembl
     assert.ok(other !== null && !other.resident && other !== first);
     assert.equal(WasmKernels.of({ ...R }, y), first, 'any matrix object on the same arrays finds the kernels');
     assert.equal(makeResident(R), R);
+  });
+
+  /** LIBSVM text whose largest index grows row by row up to `top` (explicit zeros beyond the stored ones at times). */
+  function growingText(rows: number, top: number, seed: number, valued: boolean): Uint8Array {
+    const rng = new Rng(seed);
+    let out = '';
+    for (let i = 0; i < rows; i++) {
+      const reach = Math.max(2, Math.floor((top * (i + 1)) / rows));
+      const cols = new Set<number>();
+      for (let t = 0; t < 6; t++) cols.add(1 + rng.int(reach));
+      const sorted = [...cols].sort((a, b) => a - b);
+      const v = (k: number) => (valued && k % 3 === 0 ? '0.5' : '1');
+      out += `${i % 2 ? '+1' : '-1'} ${sorted.map((j, k) => `${j}:${v(k)}`).join(' ')}`;
+      if (i % 97 === 5) out += ` ${reach + 1}:0`; // an explicit zero past the stored columns widens too
+      out += '\n';
+    }
+    return new TextEncoder().encode(out);
+  }
+
+  it('parses text straight into WebAssembly memory, widening in place, and completes the layout there', () => {
+    for (const [top, width, valued] of [
+      [200, 8, false],
+      [3000, 16, true], // widens from u8 once
+      [90000, 32, false], // u8 → u16 → u32, and d > 65536 moves the indices up past x
+    ] as const) {
+      const text = growingText(3000, top, top, valued);
+      const plainParse = parseLibsvm(text, { fileName: 't' });
+      for (const reserve of [false, true]) {
+        const parser = new LibsvmParser({ fileName: 't', indexStorage: residentIndexStorage() });
+        if (reserve) parser.reserve(text.length);
+        for (let at = 0; at < text.length; at += 4099) parser.push(text.subarray(at, at + 4099));
+        const parsed = parser.finish();
+        assert.equal(parsed.X.colIdx.BYTES_PER_ELEMENT * 8, width, `d = ${parsed.X.cols}`);
+        assert.deepStrictEqual(Int32Array.from(parsed.X.colIdx), plainParse.X.colIdx);
+        const parsedAt = parsed.X.colIdx.byteOffset;
+        const R = makeResident(parsed.X);
+        assert.ok(residentStore(R) !== undefined, `resident, d = ${R.cols}`);
+        // completed in place: the indices stay where they were parsed (moved up, past x, when d > 65536)
+        if (top < 65536) assert.equal(R.colIdx.byteOffset, parsedAt);
+        else assert.ok(R.colIdx.byteOffset > parsedAt);
+        assert.equal(R.cols, plainParse.X.cols);
+        assert.deepStrictEqual(Int32Array.from(R.colIdx), plainParse.X.colIdx);
+        assert.deepStrictEqual(R.rowPtr.slice(), plainParse.X.rowPtr);
+        assert.deepStrictEqual(R.values?.slice() ?? null, plainParse.X.values);
+        const y = Float64Array.from(parsed.labels, (v) => (v > 0 ? 1 : 0));
+        const x = point(R.cols, 7);
+        const o = new Objective(R, y, { loss: 'logistic' });
+        assert.ok(o.wasm?.resident);
+        assert.deepStrictEqual(numbers(o, x), numbers(new Objective(plainParse.X, y, { loss: 'logistic' }), x));
+      }
+    }
+  });
+
+  it('a parsed matrix given another width than its indices were parsed at is copied, not completed in place', () => {
+    const text = growingText(500, 200, 1, false);
+    const parsed = parseLibsvm(text, { fileName: 't', indexStorage: residentIndexStorage() });
+    const wide = { ...parsed.X, cols: 300 }; // u16 layout, u8 indices
+    const R = makeResident(wide);
+    assert.ok(residentStore(R) !== undefined && R.colIdx instanceof Uint16Array);
+    assert.deepStrictEqual(Array.from(R.colIdx), Array.from(parsed.X.colIdx));
   });
 });

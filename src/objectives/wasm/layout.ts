@@ -125,14 +125,25 @@ export function layoutPattern(X: Csr, tiles: Int32Array, bump: Bump, colWidth = 
   return layoutShape(shapeOf(X), tiles, bump, colWidth);
 }
 
-/** {@link layoutPattern} from the shape alone. */
+/**
+ * {@link layoutPattern} from the shape alone. `ciAt`: the column indices are already at this address (at
+ * or above `bump.top`; a matrix parsed in place, resident.ts), and everything else is placed after them.
+ */
 export function layoutShape(
   shape: Shape,
   tiles: Int32Array,
   bump: Bump,
   colWidth = colWidthFor(shape.cols),
+  ciAt?: number,
 ): PatternLayout {
   const { rows, nnz, binary } = shape;
+  let ciFirst = -1;
+  if (ciAt !== undefined) {
+    if (ciAt < bump.top)
+      throw new RangeError(`column indices at ${ciAt}, below the layout's free space at ${bump.top}`);
+    bump.top = ciAt;
+    ciFirst = bump.take((colWidth / 8) * nnz);
+  }
   let tileRows = 0;
   for (let t = 0; t + 1 < tiles.length; t++) tileRows = Math.max(tileRows, tiles[t + 1] - tiles[t]);
   const rowWidth = tileRows <= 8192 ? 16 : 32; // byte offsets 8t of tile rows t
@@ -147,7 +158,7 @@ export function layoutShape(
     tiles,
     tileRows,
     rp: bump.take(4 * (rows + 1)),
-    ci: bump.take((colWidth / 8) * nnz),
+    ci: ciFirst >= 0 ? ciFirst : bump.take((colWidth / 8) * nnz),
     vals: binary ? 0 : bump.take(8 * nnz),
     y: bump.take(8 * rows),
     cp: bump.take(4 * count * (shape.cols + 1)),

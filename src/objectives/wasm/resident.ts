@@ -1,6 +1,8 @@
 import type { ColumnIndices, Csr } from '../../data/csr.js';
+import type { IndexBits, IndexStorage } from '../../data/libsvm.js';
 import {
   Bump,
+  colWidthFor,
   indexView,
   kernelModule,
   layoutScratch,
@@ -112,13 +114,113 @@ export function residentStore(X: Csr): ResidentStore | undefined {
   return same ? s : undefined;
 }
 
+/** Columns whose x fits below parsed indices: the parse does not know d, so it leaves room for 65536. */
+const PARSE_ROOM_COLS = 65536;
+
+/**
+ * Column indices parsed straight into a WebAssembly memory (a LibsvmParser's {@link IndexStorage}), at a
+ * fixed address above the room x and the scratch will need, growing the memory in place (a memory with a
+ * maximum keeps its address range; pages are committed only when written) and widening in place from the
+ * end. {@link makeResident} then lays the rest of the matrix out after them. Falls back to plain arrays
+ * (Int32 copies, as without it) where the memory cannot be had.
+ */
+class ParsedIndices implements IndexStorage {
+  memory: WebAssembly.Memory | null = null;
+  /** Where the indices start. */
+  readonly at = new Bump(PARSE_ROOM_COLS).top;
+  width: IndexBits = 8;
+  private failed = kernelModule() === null;
+
+  initialWidth(declared: number): IndexBits {
+    return declared > 0 ? colWidthFor(declared) : 8;
+  }
+
+  indices(capacity: number, width: IndexBits, old: ColumnIndices, oldWidth: IndexBits, keep: number): ColumnIndices {
+    if (!this.failed && this.ensure(this.at + (capacity * width) / 8 + 64)) {
+      const buf = this.memory!.buffer;
+      const view = indexView(buf, this.at, width, capacity);
+      if (width !== oldWidth && keep > 0) {
+        // the old entries are at the same address (the memory may have moved to a new buffer): widen from the
+        // end, so that no entry is overwritten before it is read
+        const src = indexView(buf, this.at, oldWidth, keep);
+        for (let k = keep - 1; k >= 0; k--) view[k] = src[k];
+      }
+      parsed.set(buf, this);
+      this.width = width;
+      return view;
+    }
+    this.failed = true;
+    const a =
+      width === 8 ? new Uint8Array(capacity) : width === 16 ? new Uint16Array(capacity) : new Int32Array(capacity);
+    if (keep > 0) a.set(old.subarray(0, keep));
+    return a;
+  }
+
+  /** Whether the memory holds `bytes` bytes (created or grown). */
+  ensure(bytes: number): boolean {
+    if (bytes > MAX_BYTES) return false;
+    const pages = Math.ceil(bytes / 65536);
+    try {
+      if (this.memory === null) this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_BYTES / 65536 });
+      else if (this.memory.buffer.byteLength < pages * 65536) {
+        // (grow is in every engine; the project's type library lacks it)
+        (this.memory as unknown as { grow(delta: number): number }).grow(pages - this.memory.buffer.byteLength / 65536);
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Parse memories by their current buffer. */
+const parsed = new WeakMap<ArrayBufferLike, ParsedIndices>();
+
+/**
+ * An {@link IndexStorage} that parses column indices straight into WebAssembly memory, at the narrowest
+ * width (8 bits while d ≤ 256, then 16, then 32); {@link makeResident} of the parsed matrix then completes
+ * the layout around them in place, so text data are never held twice either.
+ */
+export function residentIndexStorage(): IndexStorage {
+  return new ParsedIndices();
+}
+
+/** Completes a matrix whose indices a {@link residentIndexStorage} parsed into its memory, or returns null. */
+function completeParsed(X: Csr): Csr | null {
+  const p = parsed.get(X.colIdx.buffer);
+  const memory = p?.memory;
+  const width = colWidthFor(X.cols);
+  if (p === undefined || !memory || X.colIdx.byteOffset !== p.at || p.width !== width) return null;
+  const { rows, cols } = X;
+  const nnz = X.rowPtr[rows];
+  const shape: Shape = { rows, cols, nnz, binary: X.values === null };
+  const bump = new Bump(cols);
+  // more columns than the room left for x (d > 65536): the indices move up, after x
+  const at = Math.max(p.at, bump.top);
+  const L = layoutShape(shape, planTilesFor(nnz, cols, Int32Array.of(0, rows)), bump, width, at);
+  const S = layoutScratch(L, bump);
+  parsed.delete(X.colIdx.buffer);
+  if (!p.ensure(bump.top)) return null; // nothing moved: X is still valid (and gets copied)
+  const buf = memory.buffer;
+  if (at !== p.at) new Uint8Array(buf).copyWithin(at, p.at, p.at + (width / 8) * nnz); // overlapping, like memmove
+  const rowPtr = new Int32Array(buf, L.rp, rows + 1);
+  rowPtr.set(X.rowPtr.subarray(0, rows + 1));
+  const values = X.values === null ? null : new Float64Array(buf, L.vals, nnz);
+  if (values !== null) values.set(X.values!.subarray(0, nnz));
+  stores.set(buf, { memory, L, S, labels: null, kernels: null });
+  return { rows, cols, rowPtr, colIdx: indexView(buf, L.ci, width, nnz), values };
+}
+
 /**
  * X held in WebAssembly memory: X itself when it already is (or when WebAssembly SIMD is unavailable),
- * else a resident copy (the caller drops X so that the data exist once).
+ * the layout completed in place around indices parsed into WebAssembly memory ({@link residentIndexStorage};
+ * X's own index view is then invalid), else a resident copy (the caller drops X so that the data exist once).
  */
 export function makeResident(X: Csr): Csr {
   if (residentStore(X) !== undefined) return X;
   const nnz = X.rowPtr[X.rows];
+  const inPlace = completeParsed(X);
+  if (inPlace !== null) return inPlace;
   const a = allocateResident({ rows: X.rows, cols: X.cols, nnz, binary: X.values === null });
   if (a === null) return X;
   a.rowPtr.set(X.rowPtr.subarray(0, X.rows + 1));
