@@ -159,8 +159,14 @@ describe('data held once in WebAssembly memory', { skip: !simd && 'no WebAssembl
     ] as const) {
       const text = growingText(3000, top, top, valued);
       const plainParse = parseLibsvm(text, { fileName: 't' });
-      for (const reserve of [false, true]) {
-        const parser = new LibsvmParser({ fileName: 't', indexStorage: residentIndexStorage() });
+      // into the memory from the start (grown by doubling, or reserved), or first in a plain array until the
+      // capacity passes 5000 entries (of ~18000)
+      for (const [minEntries, reserve] of [
+        [0, false],
+        [0, true],
+        [5000, false],
+      ] as const) {
+        const parser = new LibsvmParser({ fileName: 't', indexStorage: residentIndexStorage(minEntries) });
         if (reserve) parser.reserve(text.length);
         for (let at = 0; at < text.length; at += 4099) parser.push(text.subarray(at, at + 4099));
         const parsed = parser.finish();
@@ -187,7 +193,7 @@ describe('data held once in WebAssembly memory', { skip: !simd && 'no WebAssembl
 
   it('a parsed matrix given another width than its indices were parsed at is copied, not completed in place', () => {
     const text = growingText(500, 200, 1, false);
-    const parsed = parseLibsvm(text, { fileName: 't', indexStorage: residentIndexStorage() });
+    const parsed = parseLibsvm(text, { fileName: 't', indexStorage: residentIndexStorage(0) });
     const wide = { ...parsed.X, cols: 300 }; // u16 layout, u8 indices
     const R = makeResident(wide);
     assert.ok(residentStore(R) !== undefined && R.colIdx instanceof Uint16Array);

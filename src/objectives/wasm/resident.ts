@@ -131,29 +131,48 @@ class ParsedIndices implements IndexStorage {
   width: IndexBits = 8;
   private failed = kernelModule() === null;
 
+  /** `minEntries`: below this capacity the indices stay in a plain array (small data are copied once, later). */
+  constructor(private readonly minEntries: number) {}
+
   initialWidth(declared: number): IndexBits {
     return declared > 0 ? colWidthFor(declared) : 8;
   }
 
   indices(capacity: number, width: IndexBits, old: ColumnIndices, oldWidth: IndexBits, keep: number): ColumnIndices {
-    if (!this.failed && this.ensure(this.at + (capacity * width) / 8 + 64)) {
-      const buf = this.memory!.buffer;
-      const view = indexView(buf, this.at, width, capacity);
-      if (width !== oldWidth && keep > 0) {
-        // the old entries are at the same address (the memory may have moved to a new buffer): widen from the
-        // end, so that no entry is overwritten before it is read
-        const src = indexView(buf, this.at, oldWidth, keep);
-        for (let k = keep - 1; k >= 0; k--) view[k] = src[k];
-      }
-      parsed.set(buf, this);
-      this.width = width;
-      return view;
+    const inMemory = this.memory !== null; // then old lives in the memory
+    if (!this.failed && (inMemory || capacity >= this.minEntries)) {
+      if (this.ensure(this.at + (capacity * width) / 8 + 64))
+        return this.view(capacity, width, old, oldWidth, keep, inMemory);
+      this.failed = true;
     }
-    this.failed = true;
     const a =
       width === 8 ? new Uint8Array(capacity) : width === 16 ? new Uint16Array(capacity) : new Int32Array(capacity);
-    if (keep > 0) a.set(old.subarray(0, keep));
+    if (keep > 0) a.set(old.subarray(0, keep)); // from a plain array, or from the memory (not grown: still valid)
     return a;
+  }
+
+  /** The indices in the memory (just made large enough), with the first `keep` of `old`. */
+  private view(
+    capacity: number,
+    width: IndexBits,
+    old: ColumnIndices,
+    oldWidth: IndexBits,
+    keep: number,
+    inMemory: boolean,
+  ) {
+    const buf = this.memory!.buffer;
+    const view = indexView(buf, this.at, width, capacity);
+    if (keep > 0 && !inMemory)
+      view.set(old.subarray(0, keep)); // from the smaller plain array
+    else if (keep > 0 && width !== oldWidth) {
+      // the old entries are at the same address (the memory may have moved to a new buffer): widen from the
+      // end, so that no entry is overwritten before it is read
+      const src = indexView(buf, this.at, oldWidth, keep);
+      for (let k = keep - 1; k >= 0; k--) view[k] = src[k];
+    }
+    parsed.set(buf, this);
+    this.width = width;
+    return view;
   }
 
   /** Whether the memory holds `bytes` bytes (created or grown). */
@@ -179,10 +198,11 @@ const parsed = new WeakMap<ArrayBufferLike, ParsedIndices>();
 /**
  * An {@link IndexStorage} that parses column indices straight into WebAssembly memory, at the narrowest
  * width (8 bits while d ≤ 256, then 16, then 32); {@link makeResident} of the parsed matrix then completes
- * the layout around them in place, so text data are never held twice either.
+ * the layout around them in place, so text data are never held twice either. Below `minEntries` entries
+ * (1 Mi by default; a9a has 0.45 M) the indices stay in a plain narrow array, which makeResident copies.
  */
-export function residentIndexStorage(): IndexStorage {
-  return new ParsedIndices();
+export function residentIndexStorage(minEntries = 1 << 20): IndexStorage {
+  return new ParsedIndices(minEntries);
 }
 
 /** Completes a matrix whose indices a {@link residentIndexStorage} parsed into its memory, or returns null. */
