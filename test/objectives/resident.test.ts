@@ -135,13 +135,13 @@ describe('data held once in WebAssembly memory', { skip: !simd && 'no WebAssembl
   });
 
   /** LIBSVM text whose largest index grows row by row up to `top` (explicit zeros beyond the stored ones at times). */
-  function growingText(rows: number, top: number, seed: number, valued: boolean): Uint8Array {
+  function growingText(rows: number, top: number, seed: number, valued: boolean, perRow = 6): Uint8Array {
     const rng = new Rng(seed);
     let out = '';
     for (let i = 0; i < rows; i++) {
       const reach = Math.max(2, Math.floor((top * (i + 1)) / rows));
       const cols = new Set<number>();
-      for (let t = 0; t < 6; t++) cols.add(1 + rng.int(reach));
+      for (let t = 0; t < perRow; t++) cols.add(1 + rng.int(reach));
       const sorted = [...cols].sort((a, b) => a - b);
       const v = (k: number) => (valued && k % 3 === 0 ? '0.5' : '1');
       out += `${i % 2 ? '+1' : '-1'} ${sorted.map((j, k) => `${j}:${v(k)}`).join(' ')}`;
@@ -152,12 +152,12 @@ describe('data held once in WebAssembly memory', { skip: !simd && 'no WebAssembl
   }
 
   it('parses text straight into WebAssembly memory, widening in place, and completes the layout there', () => {
-    for (const [top, width, valued] of [
-      [200, 8, false],
-      [3000, 16, true], // widens from u8 once
-      [90000, 32, false], // u8 → u16 → u32, and d > 65536 moves the indices up past x
+    for (const [top, width, valued, rows, perRow] of [
+      [200, 8, false, 3000, 6],
+      [3000, 16, true, 3000, 6], // widens from u8 once
+      [90000, 32, false, 20000, 20], // u8 → u16 → u32, and d > 65536 moves the indices up past x
     ] as const) {
-      const text = growingText(3000, top, top, valued);
+      const text = growingText(rows, top, top, valued, perRow);
       const plainParse = parseLibsvm(text, { fileName: 't' });
       // into the memory from the start (grown by doubling, or reserved), or first in a plain array until the
       // capacity passes 5000 entries (of ~18000)
@@ -189,6 +189,27 @@ describe('data held once in WebAssembly memory', { skip: !simd && 'no WebAssembl
         assert.deepStrictEqual(numbers(o, x), numbers(new Objective(plainParse.X, y, { loss: 'logistic' }), x));
       }
     }
+  });
+
+  it('a matrix whose layout would dwarf it (many columns, few entries) stays in plain arrays, bounded by its size', () => {
+    const X = makeCsr(
+      50,
+      1_000_000,
+      Int32Array.from({ length: 51 }, (_, i) => 2 * i),
+      Int32Array.from({ length: 100 }, (_, k) => 9000 * k),
+      null,
+    );
+    assert.equal(makeResident(X), X);
+    const y = Float64Array.from({ length: 50 }, (_, i) => i % 2);
+    const o = new Objective(X, y, { loss: 'logistic' });
+    assert.ok(o.wasm !== null && !o.wasm.resident, 'kernels on a copy when an objective needs them');
+    const parsed = parseLibsvm(new TextEncoder().encode('1 3:1 999999:1\n0 5:1\n'), {
+      fileName: 't',
+      indexStorage: residentIndexStorage(0),
+    });
+    const R = makeResident(parsed.X);
+    assert.equal(residentStore(R), undefined);
+    assert.deepEqual(Array.from(R.colIdx), [2, 999998, 4]);
   });
 
   it('a parsed matrix given another width than its indices were parsed at is copied, not completed in place', () => {

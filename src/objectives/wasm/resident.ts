@@ -57,6 +57,17 @@ export function residentLayout(shape: Shape): { L: PatternLayout; S: Scratch; by
   return { L, S, bytes: Math.ceil(bump.top / 65536) * 65536 };
 }
 
+/**
+ * Whether a layout of `bytes` is worth holding the data in: within 4 GiB, and at most 4 times the plain
+ * arrays' bytes plus 512 KiB. The layout's parts that grow with d (x, g and each tile's column pointers)
+ * dwarf a matrix with many columns and few entries; such data stay in plain arrays (bounded by the input's
+ * size) and get kernels on a copy when an objective needs them, as before.
+ */
+function worthHolding(shape: Shape, bytes: number): boolean {
+  const plain = 4 * (shape.rows + 1) + 4 * shape.nnz + (shape.binary ? 0 : 8 * shape.nnz);
+  return bytes <= MAX_BYTES && bytes <= 4 * plain + 2 ** 19;
+}
+
 /** The (zeroed) arrays of a resident matrix: fill them, then build the Csr with {@link residentCsr}. */
 export interface ResidentArrays {
   readonly rowPtr: Int32Array;
@@ -71,7 +82,7 @@ export interface ResidentArrays {
 export function allocateResident(shape: Shape): ResidentArrays | null {
   if (kernelModule() === null) return null;
   const { L, S, bytes } = residentLayout(shape);
-  if (bytes > MAX_BYTES) return null;
+  if (!worthHolding(shape, bytes)) return null;
   let memory: WebAssembly.Memory;
   try {
     const pages = bytes / 65536;
@@ -219,6 +230,7 @@ function completeParsed(X: Csr): Csr | null {
   const at = Math.max(p.at, bump.top);
   const L = layoutShape(shape, planTilesFor(nnz, cols, Int32Array.of(0, rows)), bump, width, at);
   const S = layoutScratch(L, bump);
+  if (!worthHolding(shape, bump.top)) return null;
   parsed.delete(X.colIdx.buffer);
   if (!p.ensure(bump.top)) return null; // nothing moved: X is still valid (and gets copied)
   const buf = memory.buffer;
