@@ -1,5 +1,5 @@
 import { OptlabError } from '../errors.js';
-import type { Csr } from './csr.js';
+import type { ColumnIndices, Csr } from './csr.js';
 import { DecodeError } from './decode-error.js';
 
 /**
@@ -247,17 +247,12 @@ export function readCsrHeader(head: Uint8Array, name: string, fileSize?: number)
   };
 }
 
-function bytesOf(a: Int32Array | Float64Array): Uint8Array {
+function bytesOf(a: Int32Array | Float64Array | Uint8Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/**
- * Encodes X and its labels as a list of chunks whose concatenation is the file: a fresh 128-byte header,
- * then byte views of X's own arrays (no copy) and zero padding. Write the chunks in order, or join them
- * with {@link concatChunks}.
- * @param labels one per row, or null / empty for a matrix without labels
- */
-export function encodeCsrBinary(X: Csr, labels: Float64Array | null, meta: CsrBinaryMeta = {}): Uint8Array[] {
+/** The header, the sections before and after the column indices, and the indices of the encoding of X. */
+function encodeParts(X: Csr, labels: Float64Array | null, meta: CsrBinaryMeta) {
   requireLittleEndian();
   const n = X.rows;
   const nnz = X.rowPtr[n];
@@ -301,13 +296,58 @@ export function encodeCsrBinary(X: Csr, labels: Float64Array | null, meta: CsrBi
   setU64(v, 72, lay.total);
   if (sha !== null) for (let i = 0; i < 32; i++) header[80 + i] = Number.parseInt(sha.slice(2 * i, 2 * i + 2), 16);
 
-  const chunks: Uint8Array[] = [header, bytesOf(X.rowPtr)];
-  if ((4 * (n + 1)) % 8 !== 0) chunks.push(new Uint8Array(4));
-  if (nnz > 0) chunks.push(bytesOf(colIdx));
-  if ((4 * nnz) % 8 !== 0) chunks.push(new Uint8Array(4));
-  if (X.values !== null && nnz > 0) chunks.push(bytesOf(X.values.subarray(0, nnz)));
-  if (labels !== null && labelCount > 0) chunks.push(bytesOf(labels));
-  return chunks;
+  const before: Uint8Array[] = [bytesOf(X.rowPtr)];
+  if ((4 * (n + 1)) % 8 !== 0) before.push(new Uint8Array(4));
+  const after: Uint8Array[] = [];
+  if ((4 * nnz) % 8 !== 0) after.push(new Uint8Array(4));
+  if (X.values !== null && nnz > 0) after.push(bytesOf(X.values.subarray(0, nnz)));
+  if (labels !== null && labelCount > 0) after.push(bytesOf(labels));
+  return { header, before, colIdx, after };
+}
+
+/**
+ * Encodes X and its labels as a list of chunks whose concatenation is the file: a fresh 128-byte header,
+ * then byte views of X's own arrays (no copy; narrow column indices are widened to Int32 in one new array,
+ * see {@link csrBinaryChunks} to avoid it) and zero padding. Write the chunks in order, or join them with
+ * {@link concatChunks}.
+ * @param labels one per row, or null / empty for a matrix without labels
+ */
+export function encodeCsrBinary(X: Csr, labels: Float64Array | null, meta: CsrBinaryMeta = {}): Uint8Array[] {
+  const { header, before, colIdx, after } = encodeParts(X, labels, meta);
+  const wide = colIdx instanceof Int32Array ? colIdx : Int32Array.from(colIdx);
+  return [header, ...before, ...(wide.length > 0 ? [bytesOf(wide)] : []), ...after];
+}
+
+/**
+ * The chunks of {@link encodeCsrBinary} as an iterable that may be walked more than once (to checksum, then
+ * write), with narrow column indices widened to Int32 a slab at a time in one reused buffer of `slab`
+ * entries (default 1 Mi) rather than all at once: consume each chunk before asking for the next.
+ */
+export function csrBinaryChunks(
+  X: Csr,
+  labels: Float64Array | null,
+  meta: CsrBinaryMeta = {},
+  slab = 1 << 20,
+): Iterable<Uint8Array> {
+  const { header, before, after } = encodeParts(X, labels, meta);
+  const colIdx: ColumnIndices = X.colIdx.subarray(0, X.rowPtr[X.rows]);
+  return {
+    *[Symbol.iterator]() {
+      yield header;
+      yield* before;
+      if (colIdx instanceof Int32Array) {
+        if (colIdx.length > 0) yield bytesOf(colIdx);
+      } else if (colIdx.length > 0) {
+        const buf = new Int32Array(Math.min(slab, colIdx.length));
+        for (let k = 0; k < colIdx.length; k += slab) {
+          const m = Math.min(slab, colIdx.length - k);
+          buf.set(colIdx.subarray(k, k + m));
+          yield bytesOf(buf.subarray(0, m));
+        }
+      }
+      yield* after;
+    },
+  };
 }
 
 /** The concatenation of `chunks` in one new Uint8Array (whose buffer starts at offset 0, 8-byte aligned). */
@@ -343,9 +383,12 @@ export function decodeCsrBinary(bytes: Uint8Array, opts: DecodeCsrOptions = {}):
   const labels = new Float64Array(buf, base + lay.labels, labelCount);
   const X: Csr = { rows, cols, rowPtr, colIdx, values };
   if (opts.validate ?? true) {
-    validate(X, labels, maxIndex, lay, (at, why) => {
-      throw new DecodeError(name, at, `corrupt binary CSR file (${why})`);
-    });
+    const corrupt = corruptIn(name);
+    const rowsCheck = new RowCheck(rowPtr, rows, nnz, maxIndex, lay, corrupt);
+    rowsCheck.columns(colIdx, nnz, 0);
+    rowsCheck.finish();
+    checkFinite(values, lay.values, 'value', corrupt);
+    checkFinite(labels, lay.labels, 'label', corrupt);
   }
   return {
     X,
@@ -359,41 +402,163 @@ export function decodeCsrBinary(bytes: Uint8Array, opts: DecodeCsrOptions = {}):
   };
 }
 
-/** One pass over the entries: the checks listed at {@link DecodeCsrOptions.validate}; `at` is a byte offset. */
-function validate(
-  X: Csr,
-  labels: Float64Array,
-  maxIndex: number,
-  lay: ReturnType<typeof layout>,
-  corrupt: (at: number, why: string) => never,
-): void {
-  const { rows, rowPtr, colIdx, values } = X;
-  const nnz = colIdx.length;
-  if (rowPtr[0] !== 0) corrupt(lay.rowPtr, `rowPtr[0] is ${rowPtr[0]}, not 0`);
-  if (rowPtr[rows] !== nnz) corrupt(lay.rowPtr + 4 * rows, `rowPtr[rows] is ${rowPtr[rows]}, not nnz = ${nnz}`);
-  for (let i = 0; i < rows; i++) {
-    const start = rowPtr[i];
-    const end = rowPtr[i + 1];
-    if (end < start || end > nnz) corrupt(lay.rowPtr + 4 * (i + 1), `rowPtr decreases or passes nnz at row ${i}`);
-    let prev = -1;
-    for (let k = start; k < end; k++) {
-      const c = colIdx[k];
-      if (c <= prev || c >= maxIndex) {
-        corrupt(
-          lay.colIdx + 4 * k,
-          c <= prev
-            ? `columns of row ${i} are not strictly increasing`
-            : `column ${c} of row ${i} is outside [0, maxIndex = ${maxIndex})`,
+/** The arrays a streamed decode fills (zeroed, of the header's lengths): plain arrays or views of a WebAssembly memory. */
+export interface CsrArrays {
+  readonly rowPtr: Int32Array;
+  /** Int32, or narrower when every column fits (the decode checks each column below maxIndex first). */
+  readonly colIdx: ColumnIndices;
+  readonly values: Float64Array | null;
+}
+
+/** Allocates the arrays of a matrix with this shape (`cols`: the width the caller will give it). */
+export type CsrAllocator = (shape: { rows: number; cols: number; nnz: number; binary: boolean }) => CsrArrays;
+
+/** Plain arrays: Int32 row pointers and column indices, Float64 values. */
+export const plainCsrArrays: CsrAllocator = ({ rows, nnz, binary }) => ({
+  rowPtr: new Int32Array(rows + 1),
+  colIdx: new Int32Array(nnz),
+  values: binary ? null : new Float64Array(nnz),
+});
+
+/** Options of {@link decodeCsrStream}. */
+export interface DecodeCsrStreamOptions {
+  /** Name used in error messages. */
+  name: string;
+  /** The width the matrix will have (default the header's cols; at least maxIndex). */
+  cols?: number;
+  /** Where the matrix goes (default {@link plainCsrArrays}). */
+  allocate?: CsrAllocator;
+  /** Column indices read at a time when they are narrowed (default 1 Mi: a 4 MiB staging buffer). */
+  slab?: number;
+}
+
+/**
+ * Decodes a binary CSR file as a stream, straight into the arrays `allocate` gives (for instance views of a
+ * WebAssembly memory, src/objectives/wasm/resident.ts), so the file is never held whole: `next(into)` must
+ * fill `into` with the file's next `into.length` bytes, in order, from byte 128 on (the caller has read the
+ * header `h` and may hash the bytes as they pass). Column indices pass through a small Int32 staging buffer
+ * when the target is narrower, and every entry is checked (as {@link decodeCsrBinary} validates, with the
+ * same errors at the same byte offsets) before it is narrowed. `views` is false in the result.
+ */
+export function decodeCsrStream(
+  h: CsrHeader,
+  next: (into: Uint8Array) => void,
+  opts: DecodeCsrStreamOptions,
+): DecodedCsr {
+  const { rows, nnz, labelCount, maxIndex, layout: lay } = h;
+  const cols = opts.cols ?? h.cols;
+  if (!(cols >= maxIndex)) throw new OptlabError(`decodeCsrStream: cols ${cols} below maxIndex ${maxIndex}`);
+  const a = (opts.allocate ?? plainCsrArrays)({ rows, cols, nnz, binary: h.binary });
+  const corrupt = corruptIn(opts.name);
+  const pad = new Uint8Array(4);
+  next(bytesOf(a.rowPtr));
+  if ((4 * (rows + 1)) % 8 !== 0) next(pad);
+  const check = new RowCheck(a.rowPtr, rows, nnz, maxIndex, lay, corrupt);
+  const direct = a.colIdx instanceof Int32Array ? a.colIdx : null;
+  const slab = Math.max(1, Math.min(nnz, opts.slab ?? 1 << 20));
+  const staging = direct === null ? new Int32Array(slab) : null;
+  for (let k0 = 0; k0 < nnz; k0 += slab) {
+    const m = Math.min(slab, nnz - k0);
+    const part = direct !== null ? direct.subarray(k0, k0 + m) : staging!.subarray(0, m);
+    next(bytesOf(part));
+    check.columns(part, m, k0);
+    if (direct === null) a.colIdx.set(part, k0);
+  }
+  check.finish();
+  if ((4 * nnz) % 8 !== 0) next(pad);
+  if (a.values !== null) {
+    next(bytesOf(a.values));
+    checkFinite(a.values, lay.values, 'value', corrupt);
+  }
+  const labels = new Float64Array(labelCount);
+  next(bytesOf(labels));
+  checkFinite(labels, lay.labels, 'label', corrupt);
+  return {
+    X: { rows, cols, rowPtr: a.rowPtr, colIdx: a.colIdx, values: a.values },
+    labels,
+    sourceSha256: h.sourceSha256,
+    maxIndex,
+    explicitZeros: h.explicitZeros,
+    lines: h.lines,
+    views: false,
+    payloadChecksum: h.payloadChecksum,
+  };
+}
+
+type Corrupt = (at: number, why: string) => never;
+
+function corruptIn(name: string): Corrupt {
+  return (at, why) => {
+    throw new DecodeError(name, at, `corrupt binary CSR file (${why})`);
+  };
+}
+
+/**
+ * The structure checks of {@link DecodeCsrOptions.validate}, fed the column indices in order (in one piece
+ * or in slabs): rowPtr from 0 to nnz, each row's end not before its start nor past nnz, columns strictly
+ * increasing within a row and below maxIndex. Rows are checked in order, each just before its entries, so a
+ * streamed decode fails at the same place as a whole one. `at` of an error is a byte offset in the file.
+ */
+class RowCheck {
+  /** The row whose entries come next, and where they end. */
+  private row = -1;
+  private end = 0;
+  private prev = -1;
+
+  constructor(
+    private readonly rowPtr: Int32Array,
+    private readonly rows: number,
+    private readonly nnz: number,
+    private readonly maxIndex: number,
+    private readonly lay: ReturnType<typeof layout>,
+    private readonly corrupt: Corrupt,
+  ) {
+    if (rowPtr[0] !== 0) corrupt(lay.rowPtr, `rowPtr[0] is ${rowPtr[0]}, not 0`);
+    if (rowPtr[rows] !== nnz) corrupt(lay.rowPtr + 4 * rows, `rowPtr[rows] is ${rowPtr[rows]}, not nnz = ${nnz}`);
+  }
+
+  private nextRow(): void {
+    const i = ++this.row;
+    const start = this.rowPtr[i];
+    const end = this.rowPtr[i + 1];
+    if (end < start || end > this.nnz)
+      this.corrupt(this.lay.rowPtr + 4 * (i + 1), `rowPtr decreases or passes nnz at row ${i}`);
+    this.end = end;
+    this.prev = -1;
+  }
+
+  /** Checks entries k0 .. k0+m−1, whose columns are c[0..m−1]. */
+  columns(c: ColumnIndices, m: number, k0: number): void {
+    const maxIndex = this.maxIndex;
+    let prev = this.prev;
+    for (let t = 0; t < m; t++) {
+      const k = k0 + t;
+      if (k >= this.end) {
+        this.prev = prev;
+        while (k >= this.end) this.nextRow();
+        prev = -1;
+      }
+      const v = c[t];
+      if (v <= prev || v >= maxIndex) {
+        this.corrupt(
+          this.lay.colIdx + 4 * k,
+          v <= prev
+            ? `columns of row ${this.row} are not strictly increasing`
+            : `column ${v} of row ${this.row} is outside [0, maxIndex = ${maxIndex})`,
         );
       }
-      prev = c;
+      prev = v;
     }
+    this.prev = prev;
   }
-  if (values !== null) {
-    for (let k = 0; k < nnz; k++)
-      if (values[k] - values[k] !== 0) corrupt(lay.values + 8 * k, `value ${k} is not finite`);
+
+  /** Checks the rows after the last entry (all empty). */
+  finish(): void {
+    while (this.row + 1 < this.rows) this.nextRow();
   }
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] - labels[i] !== 0) corrupt(lay.labels + 8 * i, `label ${i} is not finite`);
-  }
+}
+
+function checkFinite(a: Float64Array | null, at: number, what: string, corrupt: Corrupt): void {
+  if (a === null) return;
+  for (let k = 0; k < a.length; k++) if (a[k] - a[k] !== 0) corrupt(at + 8 * k, `${what} ${k} is not finite`);
 }

@@ -5,14 +5,20 @@
  * indices zero-based and strictly increasing within a row. A binary matrix (every stored entry equal to 1,
  * as in a9a) keeps `values === null`: kernels then skip the multiply and the matrix costs 4 bytes per
  * non-zero instead of 12.
+ *
+ * Column indices are Int32, or as narrow as d allows (u8 for d ≤ 256, u16 for d ≤ 65536) when the matrix is
+ * held in WebAssembly memory (src/objectives/wasm/resident.ts): the arrays are then views of the memory the
+ * fast kernels read, so the data exist once. Every reader indexes them the same way (`colIdx[k]`).
  */
+export type ColumnIndices = Int32Array | Uint16Array | Uint8Array;
+
 export interface Csr {
   readonly rows: number;
   readonly cols: number;
   /** Length rows + 1; rowPtr[0] = 0 and rowPtr[rows] = nnz. */
   readonly rowPtr: Int32Array;
   /** Length nnz; zero-based column of each stored entry. */
-  readonly colIdx: Int32Array;
+  readonly colIdx: ColumnIndices;
   /** Length nnz, or null when every stored entry is exactly 1. */
   readonly values: Float64Array | null;
 }
@@ -30,7 +36,7 @@ export function makeCsr(
   rows: number,
   cols: number,
   rowPtr: Int32Array,
-  colIdx: Int32Array,
+  colIdx: ColumnIndices,
   values: Float64Array | null,
 ): Csr {
   if (values !== null) {

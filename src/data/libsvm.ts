@@ -1,5 +1,5 @@
 import { InputError, OptlabError } from '../errors.js';
-import { type Csr, makeCsr } from './csr.js';
+import { type ColumnIndices, type Csr, makeCsr } from './csr.js';
 
 /**
  * Streaming parser for the LIBSVM / SVMlight sparse text format, working on bytes (no Node API).
@@ -37,7 +37,39 @@ export interface LibsvmOptions {
   maxLineBytes?: number;
   /** Longest token (label, index or value) in bytes (default {@link DEFAULT_MAX_TOKEN_BYTES}). */
   maxTokenBytes?: number;
+  /** Where the column indices go (default: Int32 arrays); see {@link IndexStorage}. */
+  indexStorage?: IndexStorage;
 }
+
+/** Width in bits of stored column indices. */
+export type IndexBits = 8 | 16 | 32;
+
+/**
+ * Where a parser keeps its column indices, so that a caller can have them parsed straight into their final
+ * storage (WebAssembly memory laid out for the kernels, src/objectives/wasm/resident.ts) at the narrowest
+ * width the columns seen so far allow: the parser starts at `initialWidth` and widens (8 → 16 → 32 bits)
+ * when an index needs it, which costs one pass over the entries stored so far.
+ */
+export interface IndexStorage {
+  /** The width to start with, given the declared feature count (0 when none). */
+  initialWidth(declared: number): IndexBits;
+  /**
+   * An array of `capacity` indices of `width` bits whose first `keep` entries are those of `old` (the array
+   * this storage returned last, of width `oldWidth`; it may be invalid after the call). The parser trims
+   * the last one it gets with `subarray`, never with a copy.
+   */
+  indices(capacity: number, width: IndexBits, old: ColumnIndices, oldWidth: IndexBits, keep: number): ColumnIndices;
+}
+
+/** The default storage: Int32 arrays, grown by copying. */
+export const INT32_INDICES: IndexStorage = {
+  initialWidth: () => 32,
+  indices(capacity, _width, old, _oldWidth, keep) {
+    const a = new Int32Array(capacity);
+    if (keep > 0) a.set(old.subarray(0, keep));
+    return a;
+  },
+};
 
 /**
  * Default longest line: 64 MiB. A line is held whole while it is parsed (it may span chunks), so this bounds
@@ -215,7 +247,11 @@ export class LibsvmParser {
 
   private rowPtr = new Int32Array(INITIAL_ROWS + 1);
   private labels = new Float64Array(INITIAL_ROWS);
-  private colIdx = new Int32Array(INITIAL_NNZ);
+  private readonly storage: IndexStorage;
+  private colIdx: ColumnIndices;
+  /** Width of the stored indices, and the largest one-based index it holds. */
+  private width: IndexBits;
+  private wideAt: number;
   /** Null while every value so far is 1 (binary data never allocates it); then as long as colIdx. */
   private values: Float64Array | null = null;
   private rows = 0;
@@ -246,6 +282,10 @@ export class LibsvmParser {
     this.onWarning = opts.onWarning;
     this.maxLine = limit(opts.maxLineBytes, DEFAULT_MAX_LINE_BYTES, 'maxLineBytes', opts.fileName);
     this.maxToken = limit(opts.maxTokenBytes, DEFAULT_MAX_TOKEN_BYTES, 'maxTokenBytes', opts.fileName);
+    this.storage = opts.indexStorage ?? INT32_INDICES;
+    this.width = this.storage.initialWidth(this.declared);
+    this.wideAt = widthLimit(this.width);
+    this.colIdx = this.storage.indices(INITIAL_NNZ, this.width, new Int32Array(0), this.width, 0);
   }
 
   /**
@@ -258,7 +298,8 @@ export class LibsvmParser {
   reserve(textBytes: number): void {
     if (this.state !== 'open' || this.nnz > 0 || this.rows > 0 || !(textBytes > 0)) return;
     const entries = Math.min(MAX_FEATURE_INDEX, Math.ceil(textBytes / 4) + 16);
-    if (entries > this.colIdx.length) this.colIdx = new Int32Array(entries);
+    if (entries > this.colIdx.length)
+      this.colIdx = this.storage.indices(entries, this.width, this.colIdx, this.width, 0);
     const rows = Math.ceil(textBytes / 32);
     if (rows > this.labels.length) {
       this.labels = new Float64Array(rows);
@@ -324,10 +365,12 @@ export class LibsvmParser {
     const rows = this.rows;
     const nz = this.nnz;
     const cols = Math.max(this.maxIndex, this.declared);
-    const trim = <T extends Int32Array | Float64Array>(a: T, n: number): T =>
+    const trim = <T extends ColumnIndices | Float64Array>(a: T, n: number): T =>
       (this.reserved ? a.subarray(0, n) : a.slice(0, n)) as T;
     const values = this.values === null ? null : trim(this.values, nz);
-    const X = makeCsr(rows, cols, this.rowPtr.slice(0, rows + 1), trim(this.colIdx, nz), values);
+    // indices in a caller's storage stay there (a view); Int32 ones are trimmed as the values are
+    const colIdx = this.storage === INT32_INDICES ? trim(this.colIdx, nz) : this.colIdx.subarray(0, nz);
+    const X = makeCsr(rows, cols, this.rowPtr.slice(0, rows + 1), colIdx, values);
     return {
       X,
       labels: this.labels.slice(0, rows),
@@ -379,14 +422,20 @@ export class LibsvmParser {
       throw new OptlabError(`${this.file}: more than 2^31-1 non-zeros are not supported`);
     }
     const next = Math.min(cap * 2, MAX_FEATURE_INDEX);
-    const c = new Int32Array(next);
-    c.set(this.colIdx);
-    this.colIdx = c;
+    this.colIdx = this.storage.indices(next, this.width, this.colIdx, this.width, this.nnz);
     if (this.values !== null) {
       const v = new Float64Array(next);
       v.set(this.values);
       this.values = v;
     }
+  }
+
+  /** Widens the stored indices (the nnz stored so far) to hold the one-based index idx. */
+  private widen(idx: number): void {
+    const width: IndexBits = idx <= 65536 ? 16 : 32;
+    this.colIdx = this.storage.indices(this.colIdx.length, width, this.colIdx, this.width, this.nnz);
+    this.width = width;
+    this.wideAt = widthLimit(width);
   }
 
   /** Allocates the values array at the first stored value other than 1: the nz entries before it are 1. */
@@ -531,7 +580,15 @@ export class LibsvmParser {
       }
       if (v - v !== 0) this.fail(line, valStart - start, `value '${show(b, valStart, p)}' overflows (not finite)`);
       prev = idx;
-      if (idx > maxIndex) maxIndex = idx;
+      if (idx > maxIndex) {
+        maxIndex = idx;
+        if (idx > this.wideAt) {
+          this.nnz = nz;
+          this.widen(idx);
+          colIdx = this.colIdx;
+          cap = colIdx.length;
+        }
+      }
       first = false;
       if (v === 0) {
         this.explicitZeros++;
@@ -629,6 +686,11 @@ export class LibsvmParser {
     if (/^[+-]?(nan|inf|infinity)$/i.test(text)) this.fail(line, p - start, `value '${text}' is not finite`);
     this.fail(line, p - start, `value '${text}' is not a decimal number`);
   }
+}
+
+/** The largest one-based index that indices of this width hold. */
+function widthLimit(width: IndexBits): number {
+  return width === 8 ? 256 : width === 16 ? 65536 : MAX_FEATURE_INDEX;
 }
 
 /** A limit option: a positive safe integer, or the default when absent. */

@@ -10,26 +10,31 @@
  * Integrity: every file written here records a checksum of its payload (the first 16 bytes of the SHA-256 of
  * everything after the header, {@link sealCsrChunks}); reading verifies it when present, and a cache entry
  * without one or with a mismatch is discarded (removed, then re-written from the source). The header is checked
- * against the file's size before the file is read whole.
+ * against the file's size before anything else is read.
  *
- * Reading: the whole file goes into one buffer of its own (8-byte aligned, offset 0) and the matrix is a
- * set of typed-array views on it ({@link decodeCsrBinary}), so a binary matrix costs 4 bytes per non-zero
- * plus 12 per row, with no parsing and no second copy.
+ * Reading: the file is streamed (never held whole) straight into WebAssembly memory laid out for the
+ * kernels (src/objectives/wasm/resident.ts; plain arrays where WebAssembly SIMD is missing), column indices
+ * narrowed to what d allows on the way ({@link decodeCsrStream}): the kernels later add their CSC copies
+ * beside the matrix instead of copying it, so the data exist once (about 3 bytes per non-zero of a binary
+ * matrix with d ≤ 256, with the kernels' CSC copy, plus ~20 per row).
  */
-import { constants as bufferConstants } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   CSR_CHECKSUM_BYTES,
   CSR_HEADER_BYTES,
+  type CsrAllocator,
+  type CsrHeader,
   type DecodedCsr,
-  decodeCsrBinary,
+  decodeCsrStream,
+  plainCsrArrays,
   readCsrHeader,
   setCsrPayloadChecksum,
 } from '../data/csr-binary.js';
 import { DecodeError } from '../data/decode-error.js';
 import { OptlabError } from '../errors.js';
+import { allocateResident } from '../objectives/wasm/resident.js';
 import { tempPathFor } from './atomic.js';
 import { cacheDir } from './paths.js';
 
@@ -80,32 +85,6 @@ export function writeChunksAtomic(path: string, chunks: Iterable<Uint8Array>): n
 /** Largest read per readSync call (below the 2 GiB a single read may return). */
 const READ_STEP = 1 << 30;
 
-/**
- * Reads a whole file into a fresh buffer of its own (byteOffset 0, so 8-byte aligned; not zero-filled first).
- * File-system errors are thrown as they are.
- */
-export function readWholeFile(path: string): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    if (size > bufferConstants.MAX_LENGTH) {
-      throw new OptlabError(
-        `cannot read ${path}: ${size} bytes exceed the largest buffer (${bufferConstants.MAX_LENGTH})`,
-      );
-    }
-    const buf = Buffer.allocUnsafeSlow(size);
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, buf, off, Math.min(READ_STEP, size - off), off);
-      if (n === 0) break;
-      off += n;
-    }
-    return new Uint8Array(buf.buffer, buf.byteOffset, off);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** A binary CSR file read from disk, with the SHA-256 of its bytes. */
 export interface CsrFile extends DecodedCsr {
   /** SHA-256 (hex) of the file's bytes. */
@@ -131,44 +110,105 @@ export function sealCsrChunks(chunks: Uint8Array[]): Uint8Array[] {
   return [header, ...chunks.slice(1)];
 }
 
-/** Reads the header of a binary CSR file and checks it against the file's size, before reading the rest. */
-function checkHeaderOnDisk(path: string, name: string): void {
+/**
+ * {@link sealCsrChunks} for chunks that may be walked twice but not held at once (`csrBinaryChunks`, whose
+ * chunks share one buffer): a first walk computes the payload checksum, the second writes.
+ */
+function sealReiterable(chunks: Iterable<Uint8Array>): Iterable<Uint8Array> {
+  const hash = createHash('sha256');
+  let header: Uint8Array | null = null;
+  for (const c of chunks) {
+    if (header === null) header = c.slice();
+    else hash.update(c);
+  }
+  if (header === null) throw new OptlabError('no binary CSR chunks to seal');
+  setCsrPayloadChecksum(header, hash.digest().subarray(0, CSR_CHECKSUM_BYTES));
+  const sealed = header;
+  return {
+    *[Symbol.iterator]() {
+      let first = true;
+      for (const c of chunks) {
+        yield first ? sealed : c;
+        first = false;
+      }
+    },
+  };
+}
+
+/** Options of {@link readCsrFile}. */
+export interface ReadCsrOptions {
+  /**
+   * The width the matrix will be given (a declared feature count, at least maxIndex; default the header's
+   * cols): resident data are laid out for it.
+   */
+  cols?: (header: CsrHeader) => number;
+  /** Hold the matrix in WebAssembly memory where possible (default true; src/objectives/wasm/resident.ts). */
+  resident?: boolean;
+}
+
+/** Resident arrays where WebAssembly SIMD is available, else plain ones. */
+const residentOrPlain: CsrAllocator = (shape) => allocateResident(shape) ?? plainCsrArrays(shape);
+
+/**
+ * Reads and decodes a binary CSR file (a `.csr` written by `optlab synth` or a cache entry), hashing its bytes.
+ * The header is checked against the file's size first; then the file is streamed (never held whole) into
+ * the matrix's own storage: by default WebAssembly memory laid out for the kernels, so the data exist once
+ * ({@link decodeCsrStream}, src/objectives/wasm/resident.ts). A recorded payload checksum is verified.
+ * Decoding errors are {@link DecodeError}s that name the file as `name`; file-system errors are thrown as
+ * they are.
+ */
+export function readCsrFile(path: string, name = path, opts: ReadCsrOptions = {}): CsrFile {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
     const head = new Uint8Array(CSR_HEADER_BYTES);
-    const n = readSync(fd, head, 0, CSR_HEADER_BYTES, 0);
-    readCsrHeader(head.subarray(0, n), name, size);
+    const got = readSync(fd, head, 0, CSR_HEADER_BYTES, 0);
+    const h = readCsrHeader(head.subarray(0, got), name, size);
+    const whole = createHash('sha256').update(head);
+    const payload = createHash('sha256');
+    let pos = CSR_HEADER_BYTES;
+    const next = (into: Uint8Array) => {
+      for (let off = 0; off < into.length; ) {
+        const n = readSync(fd, into, off, Math.min(READ_STEP, into.length - off), pos);
+        if (n === 0)
+          throw new DecodeError(
+            name,
+            pos,
+            `truncated binary CSR file (${pos} bytes, the header says ${h.layout.total})`,
+          );
+        off += n;
+        pos += n;
+      }
+      whole.update(into);
+      payload.update(into);
+    };
+    const decoded = decodeCsrStream(h, next, {
+      name,
+      cols: opts.cols?.(h),
+      allocate: opts.resident === false ? plainCsrArrays : residentOrPlain,
+    });
+    const extra = readSync(fd, head, 0, 1, pos);
+    if (extra !== 0) {
+      throw new DecodeError(
+        name,
+        pos,
+        `corrupt binary CSR file (bytes after the end the header gives (${h.layout.total} bytes))`,
+      );
+    }
+    if (decoded.payloadChecksum !== null) {
+      const digest = payload.digest().subarray(0, CSR_CHECKSUM_BYTES).toString('hex');
+      if (digest !== decoded.payloadChecksum) {
+        throw new DecodeError(
+          name,
+          CSR_HEADER_BYTES,
+          `corrupt binary CSR file (the payload checksum is ${digest}, the header records ${decoded.payloadChecksum})`,
+        );
+      }
+    }
+    return { ...decoded, sha256: whole.digest('hex'), bytes: pos };
   } finally {
     closeSync(fd);
   }
-}
-
-/** Throws a DecodeError when the decoded file records a payload checksum its bytes do not match. */
-function verifyPayload(bytes: Uint8Array, decoded: DecodedCsr, name: string): void {
-  if (decoded.payloadChecksum === null) return;
-  const got = payloadDigest([bytes.subarray(CSR_HEADER_BYTES)]).toString('hex');
-  if (got !== decoded.payloadChecksum) {
-    throw new DecodeError(
-      name,
-      CSR_HEADER_BYTES,
-      `corrupt binary CSR file (the payload checksum is ${got}, the header records ${decoded.payloadChecksum})`,
-    );
-  }
-}
-
-/**
- * Reads and decodes a binary CSR file (a `.csr` written by `optlab synth` or a cache entry), hashing its bytes.
- * The header is checked against the file's size first; a recorded payload checksum is verified. Decoding
- * errors are {@link DecodeError}s that name the file as `name`.
- */
-export function readCsrFile(path: string, name = path): CsrFile {
-  checkHeaderOnDisk(path, name);
-  const bytes = readWholeFile(path);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const decoded = decodeCsrBinary(bytes, { name });
-  verifyPayload(bytes, decoded, name);
-  return { ...decoded, sha256, bytes: bytes.length };
 }
 
 /**
@@ -180,28 +220,25 @@ export function loadCsrCache(
   sha256: string,
   env: NodeJS.ProcessEnv = process.env,
   onWarning?: (message: string) => void,
+  opts: ReadCsrOptions = {},
 ): DecodedCsr | undefined {
   const path = cachedCsrPath(sha256, env);
-  let bytes: Uint8Array;
   try {
-    bytes = readWholeFile(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    onWarning?.(`cannot read the CSR cache entry ${path}: ${(e as Error).message}; parsing the source instead`);
-    return undefined;
-  }
-  try {
-    const decoded = decodeCsrBinary(bytes, { name: path });
+    const decoded = readCsrFile(path, path, opts);
     if (decoded.payloadChecksum === null) throw new OptlabError(`${path}: the entry records no payload checksum`);
-    verifyPayload(bytes, decoded, path);
     if (decoded.sourceSha256 !== sha256) {
       throw new OptlabError(`${path}: the entry records source SHA-256 ${decoded.sourceSha256 ?? '(none)'}`);
     }
     if (decoded.labels.length !== decoded.X.rows) throw new OptlabError(`${path}: the entry has no labels`);
     return decoded;
   } catch (e) {
-    if (!(e instanceof OptlabError)) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (!(e instanceof OptlabError)) {
+      if (typeof code !== 'string') throw e;
+      onWarning?.(`cannot read the CSR cache entry ${path}: ${(e as Error).message}; parsing the source instead`);
+      return undefined;
+    }
     onWarning?.(`discarding a corrupt CSR cache entry: ${e.message}; parsing the source and re-writing it`);
     rmSync(path, { force: true });
     return undefined;
@@ -209,7 +246,7 @@ export function loadCsrCache(
 }
 
 /**
- * Writes the cache entry of a source atomically. Never throws: a failure (read-only or full disk) is
+ * Writes the cache entry of a source atomically (`chunks` are walked twice: checksum, then write). Never throws: a failure (read-only or full disk) is
  * reported through `onWarning`, since the cache only saves time.
  * @returns the entry's path, or undefined when it could not be written
  */
@@ -222,7 +259,7 @@ export function storeCsrCache(
   let path = '';
   try {
     path = cachedCsrPath(sha256, env);
-    writeChunksAtomic(path, sealCsrChunks([...chunks]));
+    writeChunksAtomic(path, sealReiterable(chunks));
     return path;
   } catch (e) {
     onWarning?.(`cannot write the CSR cache entry ${path}: ${(e as Error).message}`);

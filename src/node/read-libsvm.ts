@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import { createGunzip, type Gunzip } from 'node:zlib';
 import { type Csr, withCols } from '../data/csr.js';
-import { CSR_MAGIC, type DecodedCsr, encodeCsrBinary, isCsrBinary } from '../data/csr-binary.js';
+import { CSR_MAGIC, type CsrHeader, csrBinaryChunks, type DecodedCsr, isCsrBinary } from '../data/csr-binary.js';
 import { DecodeError } from '../data/decode-error.js';
 import { type LibsvmOptions, LibsvmParser, type ParsedLibsvm } from '../data/libsvm.js';
 import { formatSize, type InputLimits, LIMIT_NAMES, RATIO_FREE_BYTES, resolveLimits } from '../data/limits.js';
 import { OptlabError } from '../errors.js';
+import { makeResident, residentIndexStorage } from '../objectives/wasm/resident.js';
 import { CSR_CACHE_MIN_BYTES, csrCacheEnabled, loadCsrCache, readCsrFile, storeCsrCache } from './csr-cache.js';
 
 /**
@@ -285,6 +286,14 @@ function fromDecoded(
   };
 }
 
+/**
+ * The width a binary CSR file's matrix will have once {@link fromDecoded} applies a declared feature count
+ * (resident data are laid out for it); a count below maxIndex is an error there, so the file's own width.
+ */
+function widthFor(features: number | undefined): (h: CsrHeader) => number {
+  return (h) => (features !== undefined && h.maxIndex <= features ? Math.max(h.maxIndex, features) : h.cols);
+}
+
 /** SHA-256 and size of the bytes of an open file, read sequentially from offset 0 (the handle stays open). */
 async function hashHandle(handle: FileHandle): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
@@ -313,6 +322,7 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
   const userWarning = parserOpts.onWarning;
   const parser = new LibsvmParser({
     ...parserOpts,
+    indexStorage: residentIndexStorage(), // the indices go straight into WebAssembly memory (then makeResident)
     maxLineBytes: limits.maxLineBytes,
     maxTokenBytes: limits.maxTokenBytes,
     fileName: name,
@@ -337,7 +347,7 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
     gzip = bytesRead >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
     if (isCsrBinary(magic.subarray(0, bytesRead))) {
       await handle.close();
-      const f = readCsrFile(path, name);
+      const f = readCsrFile(path, name, { cols: widthFor(parserOpts.features) });
       return fromDecoded(f, name, parserOpts.features, { sha256: f.sha256, bytes: f.bytes, source: 'csr-file' });
     }
     const size = (await handle.stat()).size;
@@ -345,7 +355,7 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
     if ((cache ?? true) && csrCacheEnabled(env) && size >= (cacheMinBytes ?? CSR_CACHE_MIN_BYTES)) {
       const whole = await hashHandle(handle);
       keyed = whole.sha256;
-      const hit = loadCsrCache(keyed, env, userWarning);
+      const hit = loadCsrCache(keyed, env, userWarning, { cols: widthFor(parserOpts.features) });
       const features = parserOpts.features;
       if (hit !== undefined && (features === undefined || hit.maxIndex <= features)) {
         await handle.close();
@@ -374,7 +384,7 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
   const sha256 = hash.digest('hex');
   if (keyed === sha256 && !warned) {
     // The entry keeps the matrix at its own width (maxIndex), whatever `features` widened it to here.
-    const chunks = encodeCsrBinary(withCols(parsed.X, parsed.maxIndex), parsed.labels, {
+    const chunks = csrBinaryChunks(withCols(parsed.X, parsed.maxIndex), parsed.labels, {
       sourceSha256: sha256,
       maxIndex: parsed.maxIndex,
       explicitZeros: parsed.explicitZeros,
@@ -382,5 +392,6 @@ export async function readLibsvmFile(path: string, opts: ReadLibsvmOptions = {})
     });
     storeCsrCache(sha256, chunks, env, userWarning);
   }
-  return { ...parsed, sha256, bytes, gzip, source: 'parse' };
+  // the layout for the kernels is completed around the indices parsed into WebAssembly memory (resident.ts)
+  return { ...parsed, X: makeResident(parsed.X), sha256, bytes, gzip, source: 'parse' };
 }

@@ -372,7 +372,7 @@ function datasetList(datasets: Map<string, RunData>): Manifest['datasets'] {
 }
 
 /** A copy of a typed array on a SharedArrayBuffer (posted to workers without a copy). */
-function shared<T extends Int32Array | Float64Array>(a: T): T {
+function shared<T extends Int32Array | Uint16Array | Uint8Array | Float64Array>(a: T): T {
   const Ctor = a.constructor as { new (b: SharedArrayBuffer): T };
   const s = new Ctor(new SharedArrayBuffer(a.byteLength));
   s.set(a);

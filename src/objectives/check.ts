@@ -23,7 +23,7 @@ export function checkObjectiveInput(X: Csr, y: Float64Array, spec: { loss: unkno
     typeof csr !== 'object' ||
     csr === null ||
     !(csr.rowPtr instanceof Int32Array) ||
-    !(csr.colIdx instanceof Int32Array) ||
+    !(csr.colIdx instanceof Int32Array || csr.colIdx instanceof Uint16Array || csr.colIdx instanceof Uint8Array) ||
     !Number.isSafeInteger(csr.rows) ||
     !Number.isSafeInteger(csr.cols) ||
     csr.rowPtr.length !== (csr.rows ?? 0) + 1

@@ -4,11 +4,15 @@ import fc from 'fast-check';
 import { type Csr, fromDense, makeCsr } from '../../src/data/csr.js';
 import {
   CSR_HEADER_BYTES,
+  type CsrAllocator,
   concatChunks,
+  csrBinaryChunks,
   csrBinarySize,
   decodeCsrBinary,
+  decodeCsrStream,
   encodeCsrBinary,
   isCsrBinary,
+  readCsrHeader,
 } from '../../src/data/csr-binary.js';
 import { synthesize } from '../../src/data/synth.js';
 import { OptlabError } from '../../src/errors.js';
@@ -230,5 +234,108 @@ describe('binary CSR format', () => {
     );
     const broken: Csr = { ...BINARY, rowPtr: Int32Array.from([1, 2, 3, 3]) };
     assert.throws(() => encodeCsrBinary(broken, null), /malformed CSR matrix/);
+  });
+});
+
+describe('streamed binary CSR decoding (decodeCsrStream)', () => {
+  /** Decodes `bytes` as a stream: `next` hands out the bytes after the header in order; narrow indices, tiny slabs. */
+  function stream(bytes: Uint8Array, slab: number, width: 8 | 16 | 32) {
+    const h = readCsrHeader(bytes.subarray(0, CSR_HEADER_BYTES), 'f.csr', bytes.length);
+    let pos = CSR_HEADER_BYTES;
+    const calls: number[] = [];
+    const next = (into: Uint8Array) => {
+      into.set(bytes.subarray(pos, pos + into.length));
+      calls.push(into.length);
+      pos += into.length;
+    };
+    const allocate: CsrAllocator = ({ rows, nnz, binary }) => ({
+      rowPtr: new Int32Array(rows + 1),
+      colIdx: width === 8 ? new Uint8Array(nnz) : width === 16 ? new Uint16Array(nnz) : new Int32Array(nnz),
+      values: binary ? null : new Float64Array(nnz),
+    });
+    const d = decodeCsrStream(h, next, { name: 'f.csr', allocate, slab });
+    assert.equal(pos, bytes.length, 'every byte read once, in order');
+    return { d, calls };
+  }
+
+  /** The outcome of a decode: the arrays, or the error's message. */
+  function outcome(f: () => { X: Csr; labels: Float64Array }): unknown {
+    try {
+      const { X, labels } = f();
+      return [Array.from(X.rowPtr), Array.from(X.colIdx), X.values && Array.from(X.values), Array.from(labels)];
+    } catch (e) {
+      assert.ok(e instanceof OptlabError, String(e));
+      return e.message;
+    }
+  }
+
+  it('gives the whole decode’s arrays, reading the column indices in slabs into narrow arrays', () => {
+    const r = synthesize({ rows: 50, features: 200, nnzPerRow: 7, seed: 3, binary: true });
+    const bytes = encode(r.X, r.labels);
+    const whole = decodeCsrBinary(bytes);
+    const { d, calls } = stream(bytes, 16, 8);
+    assert.ok(d.X.colIdx instanceof Uint8Array);
+    assert.equal(d.views, false);
+    assertSameCsr(d.X, whole.X);
+    assert.deepStrictEqual(d.labels, whole.labels);
+    // rowPtr (51 Int32 + 4 bytes of padding), 350 columns in slabs of 16 (the last 14), the labels
+    assert.deepEqual(calls, [204, 4, ...Array(21).fill(64), 56, 400]);
+  });
+
+  it('fails where the whole decode fails, with the same error, whatever the slab (property)', () => {
+    const r = synthesize({ rows: 9, features: 30, nnzPerRow: 4, seed: 5, binary: false, noise: 0.1 });
+    const good = encode(r.X, r.labels);
+    const nnz = r.X.rowPtr[9];
+    const colStart = CSR_HEADER_BYTES + 40; // 10 row pointers, padded to 40 bytes
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 0, max: 2 * nnz }),
+        fc.integer({ min: -3, max: 40 }),
+        fc.integer({ min: 1, max: 9 }),
+        (kind, at, value, slab) => {
+          const bytes = good.slice();
+          const v = new DataView(bytes.buffer);
+          if (kind === 0)
+            v.setInt32(colStart + 4 * (at % nnz), value, true); // a column
+          else if (kind === 1)
+            v.setInt32(CSR_HEADER_BYTES + 4 * (1 + (at % 8)), value, true); // a row pointer
+          else if (kind === 2) v.setFloat64(colStart + 4 * nnz + 8 * (at % nnz), value < 0 ? Number.NaN : value, true);
+          else if (kind === 3)
+            v.setFloat64(good.length - 8 * (1 + (at % 9)), value < 0 ? Number.POSITIVE_INFINITY : value, true);
+          const expected = outcome(() => decodeCsrBinary(bytes, { name: 'f.csr' }));
+          assert.deepStrictEqual(
+            outcome(() => stream(bytes, slab, 8).d),
+            expected,
+          );
+          assert.deepStrictEqual(
+            outcome(() => stream(bytes, slab, 32).d),
+            expected,
+          );
+        },
+      ),
+      { seed: 2, numRuns: 300 },
+    );
+  });
+
+  it('csrBinaryChunks: the bytes of encodeCsrBinary, from narrow indices a slab at a time, walked twice alike', () => {
+    for (const [features, binary] of [
+      [200, true],
+      [3000, false],
+    ] as const) {
+      const r = synthesize({ rows: 40, features, nnzPerRow: 5, seed: 6, binary, noise: 0.1 });
+      const expected = encode(r.X, r.labels, { sourceSha256: SHA });
+      const narrow: Csr = {
+        ...r.X,
+        colIdx: features <= 256 ? Uint8Array.from(r.X.colIdx) : Uint16Array.from(r.X.colIdx),
+      };
+      const chunks = csrBinaryChunks(narrow, r.labels, { sourceSha256: SHA }, 7);
+      for (let walk = 0; walk < 2; walk++) {
+        const parts: Uint8Array[] = [];
+        for (const c of chunks) parts.push(c.slice()); // each chunk is consumed before the next (a shared buffer)
+        assert.deepStrictEqual(concatChunks(parts), expected);
+      }
+      assert.deepStrictEqual(concatChunks(encodeCsrBinary(narrow, r.labels, { sourceSha256: SHA })), expected);
+    }
   });
 });

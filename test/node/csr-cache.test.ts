@@ -19,6 +19,7 @@ import {
 } from '../../src/node/csr-cache.js';
 import { loadDataset } from '../../src/node/load.js';
 import { type ReadLibsvmOptions, type ReadResult, readLibsvmFile } from '../../src/node/read-libsvm.js';
+import { residentStore } from '../../src/objectives/wasm/resident.js';
 
 const root = mkdtempSync(join(tmpdir(), 'optlab-csr-cache-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -68,7 +69,7 @@ function assertSameRead(a: ReadResult, b: ReadResult): void {
 }
 
 describe('binary CSR cache', () => {
-  it('the first read parses and writes the entry; the second loads it: same arrays, views on one buffer', async () => {
+  it('the first read parses and writes the entry; the second loads it: same arrays, held in WebAssembly memory', async () => {
     const { dir, env } = sandbox();
     const src = text();
     const path = join(dir, 'data.svm');
@@ -90,11 +91,16 @@ describe('binary CSR cache', () => {
     assert.deepEqual(second.warnings, []);
     assertSameRead(first.r, second.r);
     assert.ok(second.r.X.values !== null);
-    const buffer = second.r.X.colIdx.buffer;
-    assert.equal(buffer.byteLength, readFileSync(entry).length, 'the arrays are views on the whole entry');
-    assert.equal(second.r.X.rowPtr.buffer, buffer);
-    assert.equal(second.r.X.values.buffer, buffer);
-    assert.equal(second.r.labels.buffer, buffer);
+    for (const r of [first.r, second.r]) {
+      // parsed or loaded, the matrix lives in WebAssembly memory laid out for the kernels, with u8 indices
+      // (d = 60): the parser's Int32 arrays and the entry's bytes are not kept
+      const buffer = r.X.colIdx.buffer;
+      assert.ok(residentStore(r.X) !== undefined, 'resident');
+      assert.ok(r.X.colIdx instanceof Uint8Array);
+      assert.equal(r.X.rowPtr.buffer, buffer);
+      assert.equal(r.X.values?.buffer, buffer);
+      assert.notEqual(r.labels.buffer, buffer, 'the raw labels are not the encoded ones the kernels hold');
+    }
   });
 
   it('caches gzip sources under the hash of the compressed bytes, and binary data without values', async () => {
@@ -241,11 +247,15 @@ describe('binary CSR files as data', () => {
     assert.equal(got.X.cols, 40);
     assert.deepStrictEqual(Array.from(got.X.colIdx), Array.from(r.X.colIdx));
     assert.deepStrictEqual(Array.from(got.labels), Array.from(r.labels));
-    assert.equal(got.X.colIdx.buffer.byteLength, file.length, 'views on the file buffer');
+    assert.ok(residentStore(got.X) !== undefined, 'streamed into WebAssembly memory, not held as the file bytes');
     assert.equal(existsSync(join(dir, 'xdg')), false, 'a .csr file is not cached again');
 
     const direct = readCsrFile(path);
-    assert.equal(direct.views, true);
+    assert.equal(direct.views, false);
+    assert.ok(residentStore(direct.X) !== undefined);
+    const plain = readCsrFile(path, path, { resident: false });
+    assert.ok(plain.X.colIdx instanceof Int32Array && residentStore(plain.X) === undefined);
+    assert.deepStrictEqual(Array.from(plain.X.colIdx), Array.from(direct.X.colIdx));
     assert.equal(direct.sha256, got.sha256);
 
     const loaded = await loadDataset(path, { env, labels: 'pm1' });

@@ -2,6 +2,7 @@
  * Messages between the page and its workers (the data worker parses a file; one run worker per run).
  * Typed arrays travel by structured clone (copied) or in a transfer list (moved).
  */
+import type { ColumnIndices } from '../../src/data/csr.js';
 import type { RunRecord } from '../../src/run/record.js';
 import type { TracePoint } from '../../src/run/result.js';
 import type { ProblemConfig, RunSpec } from './config.js';
@@ -19,7 +20,7 @@ export interface DataPayload {
   /** max(largest index, declared features). */
   cols: number;
   rowPtr: Int32Array;
-  colIdx: Int32Array;
+  colIdx: ColumnIndices;
   values: Float64Array | null;
   /** Labels as written in the file. */
   labels: Float64Array;

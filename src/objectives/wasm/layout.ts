@@ -89,8 +89,12 @@ export function colWidthFor(cols: number): IndexWidth {
  * would outweigh half the entries (many columns, few entries per row), up to one tile per range.
  */
 export function planTiles(rowPtr: Int32Array, cols: number, bounds: Int32Array): Int32Array {
+  return planTilesFor(rowPtr[bounds[bounds.length - 1]], cols, bounds);
+}
+
+/** {@link planTiles} from the number of entries alone (the tiling depends on the shape, not the pattern). */
+export function planTilesFor(nnz: number, cols: number, bounds: Int32Array): Int32Array {
   const rows = bounds[bounds.length - 1];
-  const nnz = rowPtr[rows];
   let size = TILE_ROWS;
   while (size < rows && Math.ceil(rows / size) * (cols + 1) > Math.max(nnz / 2, 1024)) size *= 2;
   const out: number[] = [0];
@@ -103,18 +107,50 @@ export function planTiles(rowPtr: Int32Array, cols: number, bounds: Int32Array):
   return Int32Array.from(out);
 }
 
+/** The shape of a matrix: what its layout depends on. */
+export interface Shape {
+  readonly rows: number;
+  readonly cols: number;
+  readonly nnz: number;
+  readonly binary: boolean;
+}
+
+/** The shape of X. */
+export function shapeOf(X: Csr): Shape {
+  return { rows: X.rows, cols: X.cols, nnz: X.rowPtr[X.rows], binary: X.values === null };
+}
+
 /** Places a pattern of this shape and tiling (and the labels) with `bump`. */
 export function layoutPattern(X: Csr, tiles: Int32Array, bump: Bump, colWidth = colWidthFor(X.cols)): PatternLayout {
-  const rows = X.rows;
-  const nnz = X.rowPtr[rows];
-  const binary = X.values === null;
+  return layoutShape(shapeOf(X), tiles, bump, colWidth);
+}
+
+/**
+ * {@link layoutPattern} from the shape alone. `ciAt`: the column indices are already at this address (at
+ * or above `bump.top`; a matrix parsed in place, resident.ts), and everything else is placed after them.
+ */
+export function layoutShape(
+  shape: Shape,
+  tiles: Int32Array,
+  bump: Bump,
+  colWidth = colWidthFor(shape.cols),
+  ciAt?: number,
+): PatternLayout {
+  const { rows, nnz, binary } = shape;
+  let ciFirst = -1;
+  if (ciAt !== undefined) {
+    if (ciAt < bump.top)
+      throw new RangeError(`column indices at ${ciAt}, below the layout's free space at ${bump.top}`);
+    bump.top = ciAt;
+    ciFirst = bump.take((colWidth / 8) * nnz);
+  }
   let tileRows = 0;
   for (let t = 0; t + 1 < tiles.length; t++) tileRows = Math.max(tileRows, tiles[t + 1] - tiles[t]);
   const rowWidth = tileRows <= 8192 ? 16 : 32; // byte offsets 8t of tile rows t
   const count = tiles.length - 1;
   return {
     rows,
-    cols: X.cols,
+    cols: shape.cols,
     nnz,
     binary,
     colWidth,
@@ -122,10 +158,10 @@ export function layoutPattern(X: Csr, tiles: Int32Array, bump: Bump, colWidth = 
     tiles,
     tileRows,
     rp: bump.take(4 * (rows + 1)),
-    ci: bump.take((colWidth / 8) * nnz),
+    ci: ciFirst >= 0 ? ciFirst : bump.take((colWidth / 8) * nnz),
     vals: binary ? 0 : bump.take(8 * nnz),
     y: bump.take(8 * rows),
-    cp: bump.take(4 * count * (X.cols + 1)),
+    cp: bump.take(4 * count * (shape.cols + 1)),
     ri: bump.take((rowWidth / 8) * nnz),
     cv: binary ? 0 : bump.take(8 * nnz),
   };
@@ -144,7 +180,8 @@ export function layoutScratch(L: PatternLayout, bump: Bump): Scratch {
   };
 }
 
-function indexView(buf: ArrayBufferLike, at: number, width: number, length: number) {
+/** A view of `length` indices of this width at byte `at` (u32 indices, all below 2³¹, as Int32). */
+export function indexView(buf: ArrayBufferLike, at: number, width: number, length: number) {
   return width === 8
     ? new Uint8Array(buf, at, length)
     : width === 16
@@ -154,8 +191,8 @@ function indexView(buf: ArrayBufferLike, at: number, width: number, length: numb
 
 /**
  * Writes the pattern, values and labels, and builds each tile's CSC copy (a counting sort by column of the
- * tile's entries, rows ascending within a column). `skipCsr`: the CSR arrays are already there (an arena
- * whose Int32 CSR the JavaScript kernels share).
+ * tile's entries, rows ascending within a column). `skipCsr`: the CSR arrays are already there (X's arrays
+ * are views of this very layout, resident.ts); the labels are written all the same.
  */
 export function fillPattern(buf: ArrayBufferLike, L: PatternLayout, X: Csr, y: Float64Array, skipCsr = false): void {
   const { rows, cols, nnz, tiles } = L;
@@ -165,8 +202,8 @@ export function fillPattern(buf: ArrayBufferLike, L: PatternLayout, X: Csr, y: F
     new Int32Array(buf, L.rp, rows + 1).set(rowPtr.subarray(0, rows + 1));
     indexView(buf, L.ci, L.colWidth, nnz).set(colIdx.subarray(0, nnz));
     if (X.values !== null) new Float64Array(buf, L.vals, nnz).set(X.values.subarray(0, nnz));
-    new Float64Array(buf, L.y, rows).set(y);
   }
+  new Float64Array(buf, L.y, rows).set(y);
   const ri = indexView(buf, L.ri, L.rowWidth, nnz);
   const cv = X.values === null ? null : new Float64Array(buf, L.cv, nnz);
   const next = new Int32Array(cols);

@@ -1,10 +1,22 @@
 import type { Csr } from '../../data/csr.js';
 import type { LossName } from '../losses.js';
-import { Bump, fillPattern, kernelModule, layoutPattern, layoutScratch, Passes, planTiles } from './layout.js';
+import {
+  Bump,
+  fillPattern,
+  kernelModule,
+  layoutPattern,
+  layoutScratch,
+  Passes,
+  type PatternLayout,
+  planTiles,
+  type Scratch,
+} from './layout.js';
+import { type ResidentStore, residentStore } from './resident.js';
 
 /**
  * The three-pass SIMD kernels (layout.ts, scripts/wasm-passes.mjs) on one thread: the matrix, the labels
- * and the tiles' CSC copies are copied once into the module's memory; each call copies x in and the
+ * and the tiles' CSC copies are copied once into the module's memory (for a matrix already held in
+ * WebAssembly memory, resident.ts, only the labels and the CSC copies are written, beside it); each call copies x in and the
  * gradient out (2d numbers). The JavaScript kernels in ../kernels.ts are the reference they are tested
  * against (within 1e-13 relative) and the fallback: `create` returns null where WebAssembly SIMD is
  * missing, or when the data would not fit in a 32-bit memory. Every engine with SIMD gives the same bits,
@@ -17,25 +29,40 @@ export class WasmKernels {
   private readonly gView: Float64Array;
   readonly d: number;
   readonly n: number;
-  /** Bytes of WebAssembly memory held. */
+  /** Bytes of WebAssembly memory held (for resident data, the memory that also holds the matrix). */
   readonly bytes: number;
+  /** Whether the kernels run on the matrix's own memory (resident.ts) rather than on a copy of it. */
+  readonly resident: boolean;
 
-  private constructor(X: Csr, y: Float64Array, module: WebAssembly.Module) {
+  private constructor(X: Csr, y: Float64Array, module: WebAssembly.Module, store?: ResidentStore) {
     this.d = X.cols;
     this.n = X.rows;
-    const tiles = planTiles(X.rowPtr, X.cols, Int32Array.of(0, X.rows));
-    const bump = new Bump(X.cols);
-    const L = layoutPattern(X, tiles, bump);
-    const S = layoutScratch(L, bump);
-    const pages = Math.ceil(bump.top / 65536);
-    this.bytes = pages * 65536;
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    let L: PatternLayout;
+    let S: Scratch;
+    if (store !== undefined) {
+      ({ L, S } = store);
+      this.memory = store.memory;
+    } else {
+      const tiles = planTiles(X.rowPtr, X.cols, Int32Array.of(0, X.rows));
+      const bump = new Bump(X.cols);
+      L = layoutPattern(X, tiles, bump);
+      S = layoutScratch(L, bump);
+      const pages = Math.ceil(bump.top / 65536);
+      this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    }
+    this.resident = store !== undefined;
+    this.bytes = this.memory.buffer.byteLength;
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     const buf = this.memory.buffer;
-    fillPattern(buf, L, X, y);
+    fillPattern(buf, L, X, y, this.resident);
     this.xView = new Float64Array(buf, S.x, X.cols);
     this.gView = new Float64Array(buf, S.g, X.cols);
     this.passes = new Passes(instance.exports as Record<string, (...a: number[]) => number>, L, S, buf);
+  }
+
+  /** The buffer of the kernels' memory (for memory accounting, resident.ts's `heldBytes`). */
+  get buffer(): ArrayBufferLike {
+    return this.memory.buffer;
   }
 
   /**
@@ -43,9 +70,20 @@ export class WasmKernels {
    * sweep builds hundreds of objectives on one data set; building the copy and the tiles' CSC costs about
    * as much as 10–20 evaluations). The kernels keep no state between calls, so sharing is safe; the copy
    * is taken when first built, so X and y must not change afterwards (optlab never mutates a loaded data
-   * set). Null when WebAssembly SIMD is unavailable or the data exceed 4 GiB.
+   * set). A matrix held in WebAssembly memory (resident.ts) is not copied: the first labels' kernels run on
+   * its memory (other labels get a copy). Null when WebAssembly SIMD is unavailable or the data exceed 4 GiB.
    */
   static of(X: Csr, y: Float64Array): WasmKernels | null {
+    const store = residentStore(X);
+    if (store !== undefined && (store.labels === null || store.labels === y)) {
+      if (store.labels === null) {
+        const module = kernelModule();
+        if (module === null) return null;
+        store.kernels = new WasmKernels(X, y, module, store);
+        store.labels = y;
+      }
+      return store.kernels as WasmKernels;
+    }
     let byLabels = cache.get(X);
     if (byLabels === undefined) {
       byLabels = new WeakMap();
@@ -59,7 +97,7 @@ export class WasmKernels {
     return k;
   }
 
-  /** New kernels for this matrix and labels (not shared), or null when WebAssembly SIMD is unavailable or the data exceed 4 GiB. */
+  /** New kernels on a copy of this matrix and labels (not shared), or null when WebAssembly SIMD is unavailable or the data exceed 4 GiB. */
   static create(X: Csr, y: Float64Array): WasmKernels | null {
     const module = kernelModule();
     if (module === null) return null;
