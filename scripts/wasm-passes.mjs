@@ -40,7 +40,8 @@ const F64_CONSTANTS = {
   C10: 2.7620076799169895e-7,
   C11: 2.511003917993252e-8,
   // log1p: fdlibm's Remez polynomial for log(1+f) on √2/2 − 1 ≤ f ≤ √2 − 1 (error < 2^−58.45)
-  SQRT2: Math.SQRT2,
+  SQRT2M1: Math.SQRT2 - 1,
+  HALF: 0.5,
   LN2: Math.LN2,
   LG1: 6.666666666666735e-1,
   LG2: 3.999999999940942e-1,
@@ -216,7 +217,8 @@ function lossLsq() {
     vexp(),
     set('big', `(f64x2.div ${K('ONE')} ${add(K('ONE'), g('e'))})`),
     set('small', mul(g('e'), g('big'))),
-    set('pos', `(f64x2.ge ${g('zz')} ${K('ZERO')})`),
+    // [z ≥ 0] as the sign bit clear (an integer compare; z = −0 takes the other branch, with the same value)
+    set('pos', `(i64x2.gt_s ${g('zz')} (v128.const i64x2 -1 -1))`),
     set('r', sub(sub(g('yy'), `(v128.and ${g('pos')} ${K('ONE')})`), `(v128.xor ${g('small')} (v128.and ${g('pos')} ${K('SIGN')}))`)),
     set('loss', mul(g('r'), g('r'))),
     set('cc', mul(mul(g('r'), mul(g('big'), g('small'))), g('sc'))),
@@ -232,43 +234,41 @@ function lossLsq() {
 
 /**
  * Logistic: ỹ = +1 if y = 1 else −1, m = −ỹz, ℓ = softplus(m) = max(m, 0) + log1p(e^{−|m|}), ℓ' = −ỹ σ(m).
- * log1p(e) for e ∈ (0, 1]: u = 1 + e ∈ (1, 2] = 2^k(1 + f) with k ∈ {0, 1} (k = 1 above √2), the rounding
- * of u corrected by c = (e − (u − 1))/u, then fdlibm's log(1 + f) from s = f/(2 + f):
- *   log1p(e) = k ln2_hi − ((f²/2 − (s(f²/2 + R(s²)) + (k ln2_lo + c))) − f).
+ * log1p(e) for e ∈ (0, 1] without forming 1 + e (whose rounding fdlibm's log1p corrects): 1 + e = 2^k (1 + f)
+ * with f = e (k = 0) or f = (e − 1)/2 (k = 1, e > √2 − 1), then fdlibm's log(1 + f) from s = f/(2 + f):
+ *   log1p(e) = k ln2 + f − s(f − R(s²)).
  */
 function lossLog() {
   const body = [
     // ỹ's sign bit (set when y = 1): m = −ỹz and c = −ỹσ(m)·scale flip signs with one xor each
-    set('pos', `(v128.and (f64x2.eq ${g('yy')} ${K('ONE')}) ${K('SIGN')})`),
+    // (masks from integer compares of the bits where they equal the float ones: the FP add/compare ports are
+    // the pass's bottleneck, the integer SIMD ones are not)
+    set('pos', `(v128.and (i64x2.eq ${g('yy')} ${K('ONE')}) ${K('SIGN')})`),
     set('mm', `(v128.xor ${g('zz')} ${g('pos')})`),
     clampedArg('mm'),
     vexp(),
-    set('u', add(K('ONE'), g('e'))),
-    set('big', `(f64x2.div ${K('ONE')} ${g('u')})`),
-    // u = 2^k (1 + f), k = 1 above √2: f = u·(1 or ½) − 1, exact (u/2 by one less in the exponent field)
-    set('km', `(f64x2.gt ${g('u')} ${K('SQRT2')})`),
-    set('f', sub(`(i64x2.sub ${g('u')} (v128.and ${g('km')} ${K('EXP1')}))`, K('ONE'))),
-    set('q', mul(sub(g('e'), sub(g('u'), K('ONE'))), g('big'))),
+    set('big', `(f64x2.div ${K('ONE')} ${add(K('ONE'), g('e'))})`),
+    // 1 + e = 2^k (1 + f): k = 1 when e > √2 − 1, f = e/2 − 1/2 (e/2 by one less in the exponent field;
+    // exact for e ≥ 1/2, one rounding below), else k = 0 and f = e, exact (e, a positive double or NaN,
+    // compares as its bits do)
+    set('km', `(i64x2.gt_s ${g('e')} ${K('SQRT2M1')})`),
+    set('f', sub(`(i64x2.sub ${g('e')} (v128.and ${g('km')} ${K('EXP1')}))`, `(v128.and ${g('km')} ${K('HALF')})`)),
     set('s', `(f64x2.div ${g('f')} ${add(K('TWO'), g('f'))})`),
     set('r2', mul(g('s'), g('s'))),
     set('R', mul(g('r2'), horner(g('r2'), ['LG1', 'LG2', 'LG3', 'LG4', 'LG5', 'LG6', 'LG7']))),
-    // log1p(e) = k ln2 + log(1 + f) + q, log(1 + f) = f − s(f − R) (fdlibm e_log.c)
-    set(
-      'res',
-      add(
-        sub(g('f'), mul(g('s'), sub(g('f'), g('R')))),
-        add(`(v128.and ${g('km')} ${K('LN2')})`, g('q')),
-      ),
-    ),
-    set('loss', add(`(f64x2.pmax ${g('mm')} ${K('ZERO')})`, g('res'))),
+    // log1p(e) = k ln2 + log(1 + f), log(1 + f) = f − s(f − R) (fdlibm e_log.c)
+    set('res', add(sub(g('f'), mul(g('s'), sub(g('f'), g('R')))), `(v128.and ${g('km')} ${K('LN2')})`)),
+    // [m < 0] from the sign bit (m = −0 gives e = 1, where both branches agree)
+    set('q', `(i64x2.gt_s (v128.const i64x2 0 0) ${g('mm')})`),
+    set('loss', add(`(v128.andnot ${g('mm')} ${g('q')})`, g('res'))),
     // σ(m) = (1 if m ≥ 0 else e)/(1 + e): the numerator is max(e, [m ≥ 0])
-    set('s', mul(`(f64x2.pmax ${g('e')} (v128.and (f64x2.ge ${g('mm')} ${K('ZERO')}) ${K('ONE')}))`, g('big'))),
+    set('s', mul(`(f64x2.pmax ${g('e')} (v128.andnot ${K('ONE')} ${g('q')}))`, g('big'))),
     set('cc', mul(`(v128.xor ${g('s')} ${g('pos')})`, g('sc'))),
   ].join('\n');
   return lossPass(
     'lossLog',
     'logistic over margins: Σ softplus(−ỹz), c = scale·ℓ′',
-    ['TWO', 'SQRT2', 'LN2', 'EXP1', 'LG1', 'LG2', 'LG3', 'LG4', 'LG5', 'LG6', 'LG7'],
+    ['TWO', 'SQRT2M1', 'HALF', 'LN2', 'EXP1', 'LG1', 'LG2', 'LG3', 'LG4', 'LG5', 'LG6', 'LG7'],
     body,
   );
 }
