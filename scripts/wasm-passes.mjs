@@ -87,8 +87,12 @@ const allNames = [...names, ...Object.keys(I64_CONSTANTS)];
 /** Byte address of exp's table: N entries of 16 bytes, [tail (f64), bits of head − (j << 45) + (128 << 52)]. */
 export const TABLE_BASE = Math.ceil((CONST_BASE + 16 * allNames.length) / 64) * 64;
 export const CONST_END = TABLE_BASE + 16 * EXP_N;
-/** The fixed address of x (d float64), right above the constants: gathers from x fold it into the load. */
-export const X_BASE = Math.ceil(CONST_END / 64) * 64;
+/** Rows of the fixed c block (a tile's c, m + 2 doubles with the loss pass's padding). */
+export const C_ROWS = 2048;
+/** The fixed address of a c block (above the constants): cscG folds it into its loads when c is there. */
+export const C_BASE = Math.ceil(CONST_END / 64) * 64;
+/** The fixed address of x (d float64), above the c block: gathers from x fold it into the load. */
+export const X_BASE = C_BASE + Math.ceil((8 * (C_ROWS + 2)) / 64) * 64 + 64;
 const at = (name) => {
   const i = allNames.indexOf(name);
   if (i < 0) throw new Error(`no constant ${name}`);
@@ -325,11 +329,15 @@ const log2 = (w) => ({ 8: 0, 16: 1, 32: 2 })[w];
 function gather(w, binary, fixedBase) {
   const term = (j) => {
     const index = loadIndex(w, '(local.get $pi)', j);
-    // x at the fixed address X_BASE: the address folds into the load (x[idx] = X_BASE + 8 idx);
-    // elsewhere the indices are byte offsets from $base (pre-multiplied by 8 when the copy was built)
-    const x = fixedBase
-      ? `(f64.load offset=${X_BASE} (i32.shl ${index} (i32.const 3)))`
-      : `(f64.load (i32.add (local.get $base) ${index}))`;
+    // x at the fixed address X_BASE: the address folds into the load (x[idx] = X_BASE + 8 idx); c at
+    // C_BASE ('c'): the indices are byte offsets 8t (pre-multiplied when the copy was built), folded too;
+    // elsewhere they are byte offsets from $base
+    const x =
+      fixedBase === true
+        ? `(f64.load offset=${X_BASE} (i32.shl ${index} (i32.const 3)))`
+        : fixedBase === 'c'
+          ? `(f64.load offset=${C_BASE} ${index})`
+          : `(f64.load (i32.add (local.get $base) ${index}))`;
     return binary ? x : `(f64.mul (f64.load offset=${8 * j} (local.get $pv)) ${x})`;
   };
   const adv = (n) =>
@@ -409,9 +417,27 @@ function rowsZ(w, binary) {
 `;
 }
 
-/** g[j] += Σ_{k ∈ [cp[j], cp[j+1])} c[ri[k]] (· cv[k]) for j < d: the tile's CSC gather. */
+/**
+ * g[j] += Σ_{k ∈ [cp[j], cp[j+1])} c[ri[k]] (· cv[k]) for j < d: the tile's CSC gather. With c at C_BASE
+ * (a fixed block for tiles of ≤ C_ROWS rows, which layout.ts gives the first thread's scratch) the same loop
+ * folds c's address into the loads (one instruction fewer per entry).
+ */
 function cscG(w, binary) {
   const B = binary ? 'b' : 'v';
+  const cols = (fixed) => `
+    (block $done${fixed ? 'f' : ''} (loop $cols${fixed ? 'f' : ''}
+      (br_if $done${fixed ? 'f' : ''} (i32.ge_u (local.get $j) (local.get $d)))
+      (local.set $lo (local.get $hi))
+      (local.set $hi (i32.load offset=4 (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2)))))
+      (if (i32.lt_u (local.get $lo) (local.get $hi)) (then
+        (local.set $pi (i32.add (local.get $ri) (i32.shl (local.get $lo) (i32.const ${log2(w)}))))
+        (local.set $pe (i32.add (local.get $ri) (i32.shl (local.get $hi) (i32.const ${log2(w)}))))
+        ${binary ? '' : '(local.set $pv (i32.add (local.get $cv) (i32.shl (local.get $lo) (i32.const 3))))'}
+        ${gather(w, binary, fixed ? 'c' : false)}
+        (f64.store (local.get $pg) (f64.add (f64.load (local.get $pg)) (local.get $s0)))))
+      (local.set $pg (i32.add (local.get $pg) (i32.const 8)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $cols${fixed ? 'f' : ''})))`;
   return `
   (func (export "cscG_${w}_${B}")
     (param $cp i32) (param $ri i32) (param $cv i32) (param $c i32) (param $g i32) (param $d i32)
@@ -419,6 +445,8 @@ function cscG(w, binary) {
     (local.set $base (local.get $c))
     (local.set $pg (local.get $g))
     (local.set $hi (i32.load (local.get $cp)))
+    (if (i32.eq (local.get $c) (i32.const ${C_BASE})) (then ${cols(true)}
+      (return)))
     (block $done (loop $cols
       (br_if $done (i32.ge_u (local.get $j) (local.get $d)))
       (local.set $lo (local.get $hi))
