@@ -13,7 +13,17 @@ import { type Csr, makeCsr } from '../../src/data/csr.js';
 import { lossValue, lossValueGrad } from '../../src/objectives/kernels.js';
 import { LOSS_NAMES, LOSSES, type LossName } from '../../src/objectives/losses.js';
 import { Objective } from '../../src/objectives/objective.js';
-import { colWidthFor, kernelModule, planTiles, TILE_ROWS, X_BASE } from '../../src/objectives/wasm/layout.js';
+import { KERNELS_C_BASE } from '../../src/objectives/wasm/kernels.generated.js';
+import {
+  Bump,
+  colWidthFor,
+  kernelModule,
+  layoutPattern,
+  layoutScratch,
+  planTiles,
+  TILE_ROWS,
+  X_BASE,
+} from '../../src/objectives/wasm/layout.js';
 import { WasmKernels } from '../../src/objectives/wasm/runtime.js';
 import { Rng } from '../../src/run/rng.js';
 
@@ -154,6 +164,21 @@ describe('WebAssembly SIMD kernels', () => {
       assertAgree(p.X, p.y, p.x, p.perm, 17, 17 + TILE_ROWS + 500); // a batch in two chunks
     });
   }
+
+  it('give the first scratch the fixed c block (the CSC gather’s fast path), later ones and big tiles their own', () => {
+    const p = bigProblem(4, 5000, 30, 5, true);
+    const bump = new Bump(p.X.cols);
+    const L = layoutPattern(p.X, planTiles(p.X.rowPtr, p.X.cols, Int32Array.of(0, 5000)), bump);
+    assert.equal(L.tileRows, TILE_ROWS);
+    assert.equal(layoutScratch(L, bump).c, KERNELS_C_BASE);
+    assert.ok(layoutScratch(L, bump).c > X_BASE);
+    assert.ok(KERNELS_C_BASE + 8 * (TILE_ROWS + 2) <= X_BASE);
+    const wide = bigProblem(5, 20000, 70000, 2, true);
+    const bw = new Bump(wide.X.cols);
+    const W = layoutPattern(wide.X, planTiles(wide.X.rowPtr, wide.X.cols, Int32Array.of(0, 20000)), bw);
+    assert.ok(W.tileRows > TILE_ROWS);
+    assert.notEqual(layoutScratch(W, bw).c, KERNELS_C_BASE);
+  });
 
   it('agree with many columns and few entries per row (one tile of 20000 rows, u32 indices)', () => {
     const p = bigProblem(5, 20000, 300000, 3, true);

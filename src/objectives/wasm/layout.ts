@@ -1,6 +1,6 @@
 import type { Csr } from '../../data/csr.js';
 import type { LossName } from '../losses.js';
-import { KERNELS_WASM_BASE64, KERNELS_X_BASE } from './kernels.generated.js';
+import { KERNELS_C_BASE, KERNELS_C_ROWS, KERNELS_WASM_BASE64, KERNELS_X_BASE } from './kernels.generated.js';
 
 /**
  * The data layout of the three-pass WebAssembly kernels (scripts/wasm-passes.mjs) and the driver that runs
@@ -68,8 +68,16 @@ export const X_BASE = KERNELS_X_BASE;
 /** A bump allocator of 64-byte aligned blocks, above x (d float64 at X_BASE). */
 export class Bump {
   top: number;
+  /** Whether the fixed c block (below x; scripts/wasm-passes.mjs) is still free for a scratch. */
+  cBlockFree = true;
   constructor(cols: number) {
     this.top = X_BASE + Math.ceil((8 * cols) / 64) * 64 + 64;
+  }
+  /** c's block: the fixed one below x (the CSC gather reads it faster) for the first scratch whose tiles fit. */
+  takeC(tileRows: number, bytes: number): number {
+    if (tileRows > KERNELS_C_ROWS || !this.cBlockFree) return this.take(bytes);
+    this.cBlockFree = false;
+    return KERNELS_C_BASE;
   }
   take(bytes: number): number {
     const at = this.top;
@@ -174,7 +182,7 @@ export function layoutScratch(L: PatternLayout, bump: Bump): Scratch {
     x: X_BASE,
     g: bump.take(8 * L.cols),
     z: bump.take(8 * m),
-    c: bump.take(8 * m),
+    c: bump.takeC(L.tileRows, 8 * m),
     yb: bump.take(8 * m),
     idx: bump.take(4 * m),
   };
