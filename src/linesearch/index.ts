@@ -1,8 +1,17 @@
 /**
  * Line searches: a 1-D function φ(α) = F(x + αd) in, a verdict out (never a throw on numerical trouble).
- * Backtracking (Armijo, N&W Alg. 3.1) and strong Wolfe (N&W Alg. 3.5 + 3.6, cubic interpolation).
+ * Backtracking (Armijo, N&W Alg. 3.1), strong Wolfe (N&W Alg. 3.5 + 3.6, cubic interpolation), and Moré–Thuente
+ * (MINPACK-2 dcsrch, the search of L-BFGS-B).
  */
+
 export { ARMIJO_DEFAULTS, type ArmijoOptions, armijo, validateArmijo } from './armijo.js';
+export {
+  dcstep,
+  MORE_THUENTE_DEFAULTS,
+  type MoreThuenteOptions,
+  moreThuente,
+  validateMoreThuente,
+} from './more-thuente.js';
 export {
   checkStart,
   EPS,

@@ -27,9 +27,13 @@ export const LINE_SEARCH_FAILURES = ['not-descent', 'max-evals', 'non-finite', '
  */
 export type LineSearchFailure = (typeof LINE_SEARCH_FAILURES)[number];
 
-/** The verdict. On success `f` and `slope` are φ(α) and φ'(α) of the last evaluation, which is α itself. */
+/**
+ * The verdict. On success `f` and `slope` are φ(α) and φ'(α) of the last evaluation, which is α itself, and
+ * sufficient decrease holds; `warning` is set when a search (Moré–Thuente's) took a step without the curvature
+ * condition, and says why.
+ */
 export type LineSearchResult =
-  | { ok: true; alpha: number; f: number; slope: number; evals: number }
+  | { ok: true; alpha: number; f: number; slope: number; evals: number; warning?: string }
   | { ok: false; reason: LineSearchFailure; message: string; evals: number };
 
 /** A line search with its options bound, the shape a step rule plugs in. */

@@ -68,8 +68,9 @@ export class Descent extends FullBatchMethod {
     if (this.scaledFirstStep && this.steps === 0 && rule.kind !== 'constant' && batch === undefined) {
       const norm = Math.sqrt(dot(this.dir, this.dir));
       if (norm > 0 && Number.isFinite(norm)) {
-        // the Wolfe search brackets within (0, alphaMax]: a huge user step stays a huge (but valid) first trial
-        const cap = rule.kind === 'wolfe' ? WOLFE_DEFAULTS.alphaMax : Number.POSITIVE_INFINITY;
+        // the Wolfe searches bracket within (0, alphaMax]: a huge user step stays a huge (but valid) first trial
+        const cap =
+          rule.kind === 'wolfe' || rule.kind === 'more-thuente' ? WOLFE_DEFAULTS.alphaMax : Number.POSITIVE_INFINITY;
         rule = { ...rule, step: Math.min(rule.step / norm, cap) };
       }
     }

@@ -163,8 +163,8 @@ const BODIES: Record<MethodName, MethodBody> = {
   },
   lbfgs: {
     name: 'lbfgs',
-    summary: 'L-BFGS two-loop recursion with memory M (strong Wolfe line search by default)',
-    reference: 'Nocedal & Wright (2006), Alg. 7.4-7.5; Liu & Nocedal (1989)',
+    summary: "L-BFGS two-loop recursion with memory M (by default L-BFGS-B's line search: Moré-Thuente, c1 1e-3)",
+    reference: 'Nocedal & Wright (2006), Alg. 7.4-7.5; Liu & Nocedal (1989); Moré & Thuente, ACM TOMS 20(3), 1994',
     stochastic: false,
     handlesL1: false,
     create: (d, p) => new Descent(d, new Lbfgs(d, p.memory!), makeStepRule(p.lineSearch!, p.step!, p), p.memory! > 0),

@@ -7,6 +7,7 @@
  *   (src/cli/method-options.ts), `optlab methods`, and the playground's fields (web/src/fields.ts).
  * The CLI flag of a parameter is its name in kebab case (`lineSearch` → `--line-search`).
  */
+import { MORE_THUENTE_DEFAULTS } from '../linesearch/more-thuente.js';
 import { WOLFE_DEFAULTS } from '../linesearch/wolfe.js';
 
 /** Every method, in the order `optlab methods` lists them. */
@@ -69,9 +70,16 @@ export const PARAMS = {
   },
   lineSearch: {
     kind: 'choice',
-    choices: ['none', 'armijo', 'wolfe'],
-    help: 'step rule: none (constant step), armijo (backtracking), wolfe (strong Wolfe; not for proximal methods)',
-    methods: { gd: 'none', 'prox-gd': 'none', fista: 'none', bfgs: 'wolfe', 'prox-bfgs': 'armijo', lbfgs: 'wolfe' },
+    choices: ['none', 'armijo', 'wolfe', 'more-thuente'],
+    help: "step rule: none (constant step), armijo (backtracking), wolfe (strong Wolfe, N&W's search), more-thuente (strong Wolfe, Moré-Thuente's search as in L-BFGS-B); proximal methods: none or armijo",
+    methods: {
+      gd: 'none',
+      'prox-gd': 'none',
+      fista: 'none',
+      bfgs: 'wolfe',
+      'prox-bfgs': 'armijo',
+      lbfgs: 'more-thuente',
+    },
   },
   c1: {
     kind: 'number',
@@ -81,7 +89,8 @@ export const PARAMS = {
     maxOpen: true,
     fallback: WOLFE_DEFAULTS.c1,
     help: 'sufficient-decrease (Armijo) constant of the line search',
-    methods: { gd: null, bfgs: null, owlqn: WOLFE_DEFAULTS.c1, lbfgs: null },
+    // lbfgs: L-BFGS-B's ftol, with which its default Moré–Thuente search takes L-BFGS-B's steps
+    methods: { gd: null, bfgs: null, owlqn: WOLFE_DEFAULTS.c1, lbfgs: MORE_THUENTE_DEFAULTS.c1 },
   },
   c2: {
     kind: 'number',
@@ -260,6 +269,8 @@ export interface JointRule {
 }
 
 const PROXIMAL: readonly MethodName[] = ['prox-gd', 'fista', 'prox-bfgs'];
+/** The step rules that test the strong Wolfe conditions (and take c2). */
+const WOLFE_RULES: readonly (string | undefined)[] = ['wolfe', 'more-thuente'];
 
 export const JOINT_RULES: readonly JointRule[] = [
   {
@@ -270,28 +281,32 @@ export const JOINT_RULES: readonly JointRule[] = [
   {
     params: ['lineSearch'],
     check: (p, _g, m, n) =>
-      PROXIMAL.includes(m) && p.lineSearch === 'wolfe'
-        ? `proximal methods take ${n('lineSearch')} none or armijo (backtracking), not wolfe`
+      PROXIMAL.includes(m) && WOLFE_RULES.includes(p.lineSearch)
+        ? `proximal methods take ${n('lineSearch')} none or armijo (backtracking), not ${p.lineSearch}`
         : undefined,
   },
   {
     params: ['c1', 'lineSearch'],
+    // a c1 equal to the method's own default (lbfgs: 1e-3) is what a resolved parameter set carries
     check: (p, g, m, n) =>
-      g.c1 !== undefined && paramsOf(m).includes('lineSearch') && p.lineSearch === 'none'
-        ? `${n('c1')} applies only to ${n('lineSearch')} armijo or wolfe`
+      g.c1 !== undefined &&
+      g.c1 !== (PARAMS.c1.methods as Partial<Record<MethodName, number | null>>)[m] &&
+      paramsOf(m).includes('lineSearch') &&
+      p.lineSearch === 'none'
+        ? `${n('c1')} applies only to ${n('lineSearch')} armijo, wolfe or more-thuente`
         : undefined,
   },
   {
     params: ['c2', 'lineSearch'],
     check: (p, g, _m, n) =>
-      g.c2 !== undefined && p.lineSearch !== 'wolfe'
-        ? `${n('c2')} applies only to ${n('lineSearch')} wolfe`
+      g.c2 !== undefined && !WOLFE_RULES.includes(p.lineSearch)
+        ? `${n('c2')} applies only to ${n('lineSearch')} wolfe or more-thuente`
         : undefined,
   },
   {
     params: ['c1', 'c2'],
     check: (p) => {
-      if (p.lineSearch !== 'wolfe') return undefined;
+      if (!WOLFE_RULES.includes(p.lineSearch)) return undefined;
       const c1 = p.c1 ?? PARAMS.c1.fallback;
       const c2 = p.c2 ?? PARAMS.c2.fallback;
       return 0 < c1 && c1 < c2 && c2 < 1 ? undefined : `need 0 < c1 < c2 < 1, got c1 = ${c1}, c2 = ${c2}`;
@@ -300,8 +315,8 @@ export const JOINT_RULES: readonly JointRule[] = [
   {
     params: ['step', 'lineSearch'],
     check: (p, _g, _m, n) =>
-      p.lineSearch === 'wolfe' && p.step !== undefined && p.step > WOLFE_DEFAULTS.alphaMax
-        ? `${n('step')} must be <= ${WOLFE_DEFAULTS.alphaMax} with ${n('lineSearch')} wolfe`
+      WOLFE_RULES.includes(p.lineSearch) && p.step !== undefined && p.step > WOLFE_DEFAULTS.alphaMax
+        ? `${n('step')} must be <= ${WOLFE_DEFAULTS.alphaMax} with ${n('lineSearch')} ${p.lineSearch}`
         : undefined,
   },
 ];

@@ -1,4 +1,4 @@
-import { armijo, strongWolfe } from '../linesearch/index.js';
+import { armijo, MORE_THUENTE_DEFAULTS, moreThuente, strongWolfe } from '../linesearch/index.js';
 import type { RowBatch } from '../objectives/objective.js';
 import type { Oracle } from '../run/oracle.js';
 import { axpy, dot } from '../run/vec.js';
@@ -8,12 +8,15 @@ import { type LineSearchName, PARAMS } from './params.js';
  * How far to go along a direction d:
  * - `constant`: α = step, no test (the study's choice for every method);
  * - `armijo`: backtracking from `step` until f(x + αd) ≤ f(x) + c1 α ∇fᵀd (N&W Alg. 3.1);
- * - `wolfe`: strong Wolfe conditions, bracketing + zoom from `step` (N&W Alg. 3.5–3.6).
+ * - `wolfe`: strong Wolfe conditions, bracketing + zoom from `step` (N&W Alg. 3.5–3.6);
+ * - `more-thuente`: the same conditions by Moré & Thuente's search (MINPACK-2 dcsrch, L-BFGS-B's), with
+ *   L-BFGS-B's budget of 20 evaluations (lbfgs's default c1 is L-BFGS-B's 1e-3, from the parameter table).
  */
 export type StepRule =
   | { kind: 'constant'; step: number }
   | { kind: 'armijo'; step: number; c1: number; shrink: number; maxEvals: number }
-  | { kind: 'wolfe'; step: number; c1: number; c2: number; maxEvals: number };
+  | { kind: 'wolfe'; step: number; c1: number; c2: number; maxEvals: number }
+  | { kind: 'more-thuente'; step: number; c1: number; c2: number; maxEvals: number };
 
 export type { LineSearchName };
 
@@ -30,6 +33,15 @@ export function makeStepRule(
       c1: opts.c1 ?? PARAMS.c1.fallback,
       shrink: opts.shrink ?? 0.5,
       maxEvals: opts.maxEvals ?? 40,
+    };
+  }
+  if (search === 'more-thuente') {
+    return {
+      kind: 'more-thuente',
+      step,
+      c1: opts.c1 ?? PARAMS.c1.fallback,
+      c2: opts.c2 ?? PARAMS.c2.fallback,
+      maxEvals: opts.maxEvals ?? MORE_THUENTE_DEFAULTS.maxEvals,
     };
   }
   return {
@@ -68,10 +80,13 @@ export function moveAlong(
     const ft = oracle.valueGrad(xOut, gOut, batch);
     return { f: ft, slope: dot(gOut, d) };
   };
+  const search = { alpha0: rule.step, c1: rule.c1, maxEvals: rule.maxEvals };
   const r =
     rule.kind === 'armijo'
-      ? armijo(phi, f, slope0, { alpha0: rule.step, c1: rule.c1, shrink: rule.shrink, maxEvals: rule.maxEvals })
-      : strongWolfe(phi, f, slope0, { alpha0: rule.step, c1: rule.c1, c2: rule.c2, maxEvals: rule.maxEvals });
+      ? armijo(phi, f, slope0, { ...search, shrink: rule.shrink })
+      : rule.kind === 'wolfe'
+        ? strongWolfe(phi, f, slope0, { ...search, c2: rule.c2 })
+        : moreThuente(phi, f, slope0, { ...search, c2: rule.c2 });
   if (r.ok) return { ok: true, alpha: r.alpha, f: r.f };
   return { ok: false, message: `${rule.kind} line search failed (${r.reason}): ${r.message}`, evals: r.evals };
 }

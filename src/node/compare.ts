@@ -9,6 +9,14 @@ import { Objective } from '../objectives/objective.js';
 import { prepare } from '../run/minimize.js';
 import { Rng } from '../run/rng.js';
 import { A9A_FSTAR } from './bench.js';
+import {
+  liblinearAvailable,
+  liblinearRelTol,
+  optlabL2,
+  parseTronLog,
+  positiveWeights,
+  runLiblinear,
+} from './liblinear.js';
 
 /**
  * `optlab bench --compare-python`: optlab against SciPy, timed in alternating rounds in one run.
@@ -38,14 +46,24 @@ export interface Ratio {
 
 export interface CompareOptions {
   data: string;
-  /** Rounds of the value+gradient entries (default 15) and of the L-BFGS entries (default 5, one per start). */
+  /**
+   * Rounds of the value+gradient entries (default 15) and of the L-BFGS entries (default 11, one per start: the
+   * calls to F* + 1e-8 are chaotic in the start, and a median over 5 moved by ±15 % between runs).
+   */
   rounds?: number;
   lbfgsRounds?: number;
   /** Calls per round and side of the value+gradient entries (default 30). */
   calls?: number;
   /** L-BFGS memories compared (default 5, 10, 20). */
   memories?: number[];
+  /** liblinear `-e` tolerances compared (default 0.01, its default, and 1e-4; [] for none), its C (default 1). */
+  liblinearEps?: number[];
+  liblinearC?: number;
+  /** Rounds of the liblinear entries (default 7). */
+  liblinearRounds?: number;
   onEntry?: (name: string, r: Ratio) => void;
+  /** An entry that could not run (its tool is missing), with the reason. */
+  onSkip?: (name: string, reason: string) => void;
 }
 
 /** The environment of the SciPy child: one BLAS thread, OPENBLAS_CORETYPE unset (for that child only). */
@@ -115,7 +133,7 @@ export function lbfgsStart(d: number, round: number): Float64Array {
   return Float64Array.from({ length: d }, () => 1e-10 * rng.normal());
 }
 
-/** optlab's L-BFGS (memory m, strong Wolfe, from x0) on sigmoid-lsq until F − f* ≤ 1e-8. */
+/** optlab's L-BFGS (memory m, its default line search, from x0) on sigmoid-lsq until F − f* ≤ 1e-8. */
 function optlabLbfgs(objective: Objective, memory: number, x0: Float64Array) {
   let reached = false;
   const t = performance.now();
@@ -141,15 +159,134 @@ function optlabLbfgs(objective: Objective, memory: number, x0: Float64Array) {
   return { seconds, evaluations: r.counts.oracleCalls, iterations: r.iterations, reached };
 }
 
+/** ‖v‖₂ */
+function norm(v: Float64Array): number {
+  let s = 0;
+  for (let j = 0; j < v.length; j++) s += v[j] * v[j];
+  return Math.sqrt(s);
+}
+
+/**
+ * liblinear's `train -s 0` (primal trust-region Newton) against optlab's L-BFGS (its defaults, from zeros) on the
+ * same objective — logistic + (l2/2)‖w‖² with l2 = 1/(C n), which is liblinear's f(w) = ½‖w‖² + C Σ log(1 + e^{−y wᵀx})
+ * divided by C n — to the same relative gradient, liblinear's `-e eps` rule ‖∇F(w)‖ ≤ eps·max(min(pos, neg), 1)/n ·
+ * ‖∇F(0)‖ (optlab: `tol` = that times ‖∇F(0)‖). No bias (`-B -1`).
+ *
+ * Timing: `train` reads the LIBSVM text itself, so each round runs it twice, with `-e eps` and with `-e 1e30` (it
+ * then stops at w = 0 after reading the data, one value and gradient and writing the model); liblinear's time is
+ * the difference (its solver minus one value + gradient at 0, about a millisecond). optlab's time is its run on
+ * the data already in memory. The three runs alternate their order between rounds; a round whose difference is
+ * not positive (load noise) gives no ratio. Untimed afterwards: both end points are evaluated by optlab's
+ * objective (F, relative gradient) against a reference minimum (optlab's L-BFGS to 1e-10 relative gradient), and
+ * one verbose `train` run gives TRON's iterations and CG steps.
+ */
+function compareLiblinear(
+  data: string,
+  X: ConstructorParameters<typeof Objective>[0],
+  y: Float64Array,
+  C: number,
+  eps: number,
+  rounds: number,
+): Ratio {
+  const n = y.length;
+  const objective = new Objective(X, y, { loss: 'logistic', l2: optlabL2(C, n) });
+  const d = X.cols;
+  const g = new Float64Array(d);
+  objective.valueGrad(new Float64Array(d), g);
+  const g0 = norm(g);
+  const relTol = liblinearRelTol(eps, y);
+  const solve = (tol: number) => {
+    const t = performance.now();
+    const { runner } = prepare(objective, { method: 'lbfgs' }, { maxIter: 100000, tol });
+    runner.advance();
+    const r = runner.result();
+    return { seconds: (performance.now() - t) / 1e3, r };
+  };
+  solve(relTol * g0); // warm-up (kernels, JIT)
+  const ratios: number[] = [];
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  const parse: number[] = [];
+  let ourRun = solve(relTol * g0);
+  let model = runLiblinear(data, C, eps).model;
+  for (let round = 0; round < rounds; round++) {
+    let a = 0;
+    let full = 0;
+    let base = 0;
+    const pair = () => {
+      if (round % 2 === 0) {
+        const r = runLiblinear(data, C, eps);
+        model = r.model;
+        full = r.seconds;
+        base = runLiblinear(data, C, 1e30).seconds;
+      } else {
+        base = runLiblinear(data, C, 1e30).seconds;
+        const r = runLiblinear(data, C, eps);
+        model = r.model;
+        full = r.seconds;
+      }
+    };
+    const optlab = () => {
+      ourRun = solve(relTol * g0);
+      a = ourRun.seconds;
+    };
+    if (round % 2 === 0) {
+      pair();
+      optlab();
+    } else {
+      optlab();
+      pair();
+    }
+    ours.push(a);
+    parse.push(base);
+    theirs.push(full - base);
+    if (full - base > 0) ratios.push(a / (full - base));
+  }
+  const w = positiveWeights(model);
+  const fLiblinear = objective.valueGrad(w, g);
+  const relLiblinear = norm(g) / g0;
+  const reference = solve(1e-10 * g0).r;
+  const tron = parseTronLog(runLiblinear(data, C, eps, { verbose: true }).log);
+  const r = ourRun.r;
+  const s = summarize(ratios.length > 0 ? ratios : [Number.NaN], ours, theirs, 's');
+  return {
+    ...s,
+    rounds: ratios.length,
+    notes: {
+      C,
+      l2: optlabL2(C, n),
+      eps,
+      relTol,
+      optlabF: r.value,
+      liblinearF: fLiblinear,
+      referenceF: reference.value,
+      optlabGap: r.value - reference.value,
+      liblinearGap: fLiblinear - reference.value,
+      optlabRelGrad: r.gradNorm / g0,
+      liblinearRelGrad: relLiblinear,
+      optlabIterations: r.iterations,
+      optlabCalls: r.counts.oracleCalls,
+      tronIterations: tron.length,
+      cgSteps: tron.reduce((k, t) => k + t.cg, 0),
+      liblinearReadSeconds: median(parse),
+      droppedRounds: rounds - ratios.length,
+    },
+  };
+}
+
 /**
  * The compared entries: value-grad (sigmoid-lsq, logistic) against SciPy, logistic against sigmoid within
  * optlab, and L-BFGS to f* + 1e-8 at each memory from the same starts on both sides (`lbfgsStart`; time
- * ratio, and the median oracle calls of both sides with their ranges in `notes`).
+ * ratio, and the median oracle calls of both sides with their ranges in `notes`); then, where liblinear's `train`
+ * runs, `liblinear-e<eps>/a9a` (`compareLiblinear`), else one skipped entry with the reason.
  * Resolves `{ ok: false }` with the reason when python3 with numpy and scipy is missing.
  */
 export async function comparePython(
   o: CompareOptions,
-): Promise<{ ok: true; entries: Record<string, Ratio>; versions: object } | { ok: false; reason: string }> {
+): Promise<
+  | { ok: true; entries: Record<string, Ratio>; skipped: Record<string, string>; versions: object }
+  | { ok: false; reason: string }
+> {
   const parsed = parseLibsvm(new Uint8Array(readFileSync(o.data)), { fileName: o.data });
   const { y } = encodeLabels(parsed.labels, '01', o.data);
   const objectives: Record<LossName, Objective> = {
@@ -168,6 +305,7 @@ export async function comparePython(
     return { ok: false, reason: `python3 with numpy and scipy is needed (${(e as Error).message})` };
   }
   const entries: Record<string, Ratio> = {};
+  const skipped: Record<string, string> = {};
   const add = (name: string, r: Ratio) => {
     entries[name] = r;
     o.onEntry?.(name, r);
@@ -225,9 +363,11 @@ export async function comparePython(
       const b: number[] = [];
       const calls: number[] = [];
       const callsOther: number[] = [];
-      const callRatios: number[] = [];
+      const perCall: number[] = [];
+      const msPerCall: number[] = [];
+      const msPerCallOther: number[] = [];
       let reached = true;
-      for (let round = 0; round < (o.lbfgsRounds ?? 5); round++) {
+      for (let round = 0; round < (o.lbfgsRounds ?? 11); round++) {
         const x0 = lbfgsStart(d, round);
         const scipy = () =>
           py.request<{ seconds: number; evaluations: number; reached: boolean }>({
@@ -250,7 +390,9 @@ export async function comparePython(
         b.push(theirs.seconds);
         calls.push(ours.evaluations);
         callsOther.push(theirs.evaluations);
-        callRatios.push(ours.evaluations / theirs.evaluations);
+        msPerCall.push((ours.seconds / ours.evaluations) * 1e3);
+        msPerCallOther.push((theirs.seconds / theirs.evaluations) * 1e3);
+        perCall.push(ours.seconds / ours.evaluations / (theirs.seconds / theirs.evaluations));
         reached &&= ours.reached && theirs.reached;
       }
       add(`lbfgs-m${memory}/a9a`, {
@@ -259,6 +401,10 @@ export async function comparePython(
           optlabCalls: median(calls),
           scipyCalls: median(callsOther),
           callRatio: median(calls) / median(callsOther),
+          // time per oracle call (method overhead included): the time ratio without the path's chaos
+          perCallRatio: median(perCall),
+          optlabMsPerCall: median(msPerCall),
+          scipyMsPerCall: median(msPerCallOther),
           optlabCallsRange: `${Math.min(...calls)}–${Math.max(...calls)}`,
           scipyCallsRange: `${Math.min(...callsOther)}–${Math.max(...callsOther)}`,
           reached,
@@ -268,5 +414,20 @@ export async function comparePython(
   } finally {
     py.close();
   }
-  return { ok: true, entries, versions };
+  const epsList = o.liblinearEps ?? [0.01, 1e-4];
+  if (epsList.length > 0) {
+    const ll = liblinearAvailable();
+    if (!ll.ok) {
+      skipped['liblinear/a9a'] = ll.reason;
+      o.onSkip?.('liblinear/a9a', ll.reason);
+    } else {
+      for (const eps of epsList) {
+        add(
+          `liblinear-e${eps}/a9a`,
+          compareLiblinear(o.data, parsed.X, y, o.liblinearC ?? 1, eps, o.liblinearRounds ?? 7),
+        );
+      }
+    }
+  }
+  return { ok: true, entries, skipped, versions };
 }

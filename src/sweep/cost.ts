@@ -7,7 +7,7 @@
  *
  * - Full-batch methods (gd, prox-gd, fista, bfgs, prox-bfgs, owlqn, lbfgs): `steps` = iterations I, from
  *   `maxIter` (or `maxPasses / e`); `passes` = e · I, where e is the expected evaluations per iteration:
- *   1 with a constant step, 1.2 with Armijo backtracking, 1.5 with a Wolfe search or OWL-QN's projected
+ *   1 with a constant step, 1.2 with Armijo backtracking, 1.5 with a Wolfe search (either) or OWL-QN's projected
  *   backtracking, 2 for FISTA (at the extrapolated point and at the iterate). A run with `tol > 0` is
  *   expected to stop on its tolerance at a third of its iteration budget (measured on the built-in study:
  *   the converged reference runs used 1 % to 42 % of their budgets, 1093 of 3000 for BFGS).
@@ -51,7 +51,7 @@ const METHOD_COST: Record<MethodName, { kind: Kind; evals?: number }> = {
   sbfgs: { kind: 'dense' },
 };
 
-const LINE_SEARCH_EVALS: Record<string, number> = { none: 1, armijo: 1.2, wolfe: 1.5 };
+const LINE_SEARCH_EVALS: Record<string, number> = { none: 1, armijo: 1.2, wolfe: 1.5, 'more-thuente': 1.5 };
 /** Iterations a run with `tol > 0` is expected to use, as a fraction of its budget. */
 export const TOL_FRACTION = 1 / 3;
 /** Passes counted for a run bounded only by a time limit. */

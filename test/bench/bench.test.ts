@@ -62,6 +62,8 @@ describe('bench --compare-python plumbing (no timing is asserted)', () => {
       calls: 3,
       memories: [20],
       lbfgsRounds: 2,
+      liblinearEps: [0.01],
+      liblinearRounds: 1,
       onEntry: (n) => names.push(n),
     });
     if (!r.ok) {
@@ -69,19 +71,35 @@ describe('bench --compare-python plumbing (no timing is asserted)', () => {
       assert.match(r.reason, /python3/);
       return;
     }
+    // liblinear-train is optional too: an entry where it runs, else a skipped one that says why
+    const liblinear = r.skipped['liblinear/a9a'] === undefined;
     assert.deepEqual(names, [
       'value-grad/a9a',
       'value-grad-logistic/a9a',
       'logistic/sigmoid (optlab)',
       'lbfgs-m20/a9a',
+      ...(liblinear ? ['liblinear-e0.01/a9a'] : []),
     ]);
-    for (const e of Object.values(r.entries)) {
-      assert.ok(e.min <= e.ratio && e.ratio <= e.max && e.ratio > 0);
-      assert.equal(e.rounds, 2);
+    for (const [name, e] of Object.entries(r.entries)) {
+      assert.ok(e.min <= e.ratio && e.ratio <= e.max && e.ratio > 0, name);
+      if (!name.startsWith('liblinear')) assert.equal(e.rounds, 2);
     }
     const lb = r.entries['lbfgs-m20/a9a'].notes!;
     assert.equal(lb.reached, true);
     assert.ok((lb.optlabCalls as number) > 100 && (lb.scipyCalls as number) > 100);
+    assert.ok((lb.perCallRatio as number) > 0);
+    if (!liblinear) {
+      assert.match(r.skipped['liblinear/a9a'], /liblinear-train not found/);
+      return;
+    }
+    // both sides end at liblinear's relative gradient, near the same minimum of logistic + l2 (C = 1)
+    const ll = r.entries['liblinear-e0.01/a9a'].notes!;
+    assert.equal(ll.relTol, (0.01 * 7841) / 32561);
+    assert.ok((ll.optlabRelGrad as number) <= (ll.relTol as number));
+    assert.ok((ll.liblinearRelGrad as number) <= (ll.relTol as number));
+    assert.ok((ll.optlabGap as number) >= 0 && (ll.optlabGap as number) < 1e-2);
+    assert.ok((ll.liblinearGap as number) >= 0 && (ll.liblinearGap as number) < 1e-2);
+    assert.ok((ll.tronIterations as number) >= 1 && (ll.cgSteps as number) >= (ll.tronIterations as number));
   });
 });
 

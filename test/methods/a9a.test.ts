@@ -58,6 +58,35 @@ describe('a9a, sigmoid-lsq: lbfgs and bfgs reach the reference minimum', () => {
   }
 });
 
+describe("a9a, sigmoid-lsq: lbfgs takes L-BFGS-B's steps", () => {
+  // SciPy 1.17.1's L-BFGS-B (maxcor 20, from zeros, labels {0, 1}, ftol = gtol = 0; scipy.optimize.minimize with a
+  // callback): the oracle calls of each of its first 30 iterations (the first includes the evaluation at x0) and
+  // F after each. lbfgs with its defaults (Moré–Thuente search, c1 = 1e-3, c2 = 0.9, first step 1/‖g0‖) is
+  // the same method: the same calls and F to rounding. (The paths part after ~100 iterations, where rounding
+  // differences have grown: on this non-convex loss the calls to F* + 1e-8 are chaotic in the path.)
+  const SCIPY_CALLS = [2, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1];
+  const SCIPY_F = [
+    0.19542532930518453, 0.15236537781957735, 0.14383681458816672, 0.13521101809485608, 0.12546192898142922,
+    0.11703672452497503, 0.11044218524842782, 0.1069906830919794, 0.10573420233133378, 0.10513282596534212,
+    0.10439859928479456, 0.10430686182279407, 0.10408932911915598, 0.10404106685515248, 0.1039359840255874,
+    0.10386999076271815, 0.10380627231147355, 0.10376336040418695, 0.10371505720010464, 0.10366310184320615,
+    0.10362782066133322, 0.10360094306546727, 0.10357230437425147, 0.10355254452790924, 0.10355026631153814,
+    0.10354244751548003, 0.1035345801478126, 0.10352191390610048, 0.10350815177624464, 0.10350160150093082,
+  ];
+  it('memory 20: the calls of each of the first 30 iterations and F within 1e-13', (t) => {
+    const data = loadA9a(t);
+    if (data === undefined) return;
+    const { y } = encodeLabels(data.labels, '01', 'a9a');
+    const objective = new Objective(data.X, y, { loss: 'sigmoid-lsq' });
+    const r = minimize(objective, { method: 'lbfgs', memory: 20 }, { maxIter: 30, tol: 0 });
+    const calls = r.trace.slice(1).map((p, k) => p.oracleCalls - (k === 0 ? 0 : r.trace[k].oracleCalls));
+    assert.deepEqual(calls, SCIPY_CALLS);
+    r.trace.slice(1).forEach((p, k) => {
+      assert.ok(Math.abs(p.value - SCIPY_F[k]) <= 1e-13, `iteration ${k + 1}: F = ${p.value}, SciPy ${SCIPY_F[k]}`);
+    });
+  });
+});
+
 describe("a9a, the study's settings", () => {
   it('prox-gd step 2.5, λ = 0.01, 100 iterations on the first 1000 rows (pm1, randn start): a sparse x', (t) => {
     const data = loadA9a(t);

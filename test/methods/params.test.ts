@@ -104,7 +104,7 @@ describe('parameter table', () => {
   it("the playground's fields are generated from the table", () => {
     assert.deepEqual(Object.keys(PARAM_FIELDS), PARAM_NAMES);
     assert.equal(PARAM_FIELDS.nesterov.kind, 'flag');
-    assert.deepEqual(PARAM_FIELDS.lineSearch.choices, ['none', 'armijo', 'wolfe']);
+    assert.deepEqual(PARAM_FIELDS.lineSearch.choices, ['none', 'armijo', 'wolfe', 'more-thuente']);
     assert.equal(PARAM_FIELDS.batch.rule, 'positiveInt');
     assert.equal(PARAM_FIELDS.memory.rule, 'nonNegativeInt');
     assert.equal(PARAM_FIELDS.c1.fallback, '0.0001');

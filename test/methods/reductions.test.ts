@@ -78,12 +78,14 @@ function run(p: Problem, config: MethodConfig, options: RunOptions): RunResult {
 
 describe('lbfgs with memory 0 is gd with the same step rule, bit for bit', () => {
   for (const prob of PROBLEMS) {
-    for (const rule of ['none', 'armijo', 'wolfe'] as const) {
+    for (const rule of ['none', 'armijo', 'wolfe', 'more-thuente'] as const) {
       it(`${prob.name}, line search ${rule}`, () => {
         const step = rule === 'none' ? prob.step : 1;
         const options: RunOptions = { maxIter: 60, init: prob.init };
-        const gd = run(prob.make(), { method: 'gd', step, lineSearch: rule }, options);
-        const lb = run(prob.make(), { method: 'lbfgs', memory: 0, step, lineSearch: rule }, options);
+        // the same step rule: lbfgs's default c1 is L-BFGS-B's 1e-3, gd's 1e-4, so a search gets c1 given
+        const c1 = rule === 'none' ? {} : { c1: 1e-3 };
+        const gd = run(prob.make(), { method: 'gd', step, lineSearch: rule, ...c1 }, options);
+        const lb = run(prob.make(), { method: 'lbfgs', memory: 0, step, lineSearch: rule, ...c1 }, options);
         assert.ok(gd.iterations > 5, `${gd.stopReason}: ${gd.message}`);
         assert.deepStrictEqual(essence(lb), essence(gd));
         assert.equal(lb.message, gd.message);

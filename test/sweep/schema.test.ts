@@ -220,7 +220,7 @@ describe('sweep schema: each problem names its path and rule', () => {
     ]);
     assert.deepEqual(problems(raw), [
       `${FILE}: methods[0].grid.nesterov: nesterov needs momentum > 0 (at nesterov=true)`,
-      `${FILE}: methods[1].grid.c2: c2 applies only to lineSearch wolfe (at c2=0.5)`,
+      `${FILE}: methods[1].grid.c2: c2 applies only to lineSearch wolfe or more-thuente (at c2=0.5)`,
       `${FILE}: methods[2].grid.c1: need 0 < c1 < c2 < 1, got c1 = 0.95, c2 = 0.9 (at c1=0.95,c2=0.9)`,
     ]);
   });

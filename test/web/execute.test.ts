@@ -147,7 +147,9 @@ describe('a playground run equals optlab run --json', () => {
           defaultConfig().problem,
           train,
         ),
-      (e: unknown) => e instanceof OptlabError && e.message === '--method gd: --c2 applies only to --line-search wolfe',
+      (e: unknown) =>
+        e instanceof OptlabError &&
+        e.message === '--method gd: --c2 applies only to --line-search wolfe or more-thuente',
     );
     const lambda = { ...defaultConfig().problem, lambda: 0.1 };
     assert.throws(

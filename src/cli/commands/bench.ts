@@ -89,6 +89,7 @@ export function register(program: Command): void {
         compared = await comparePython({
           data: where.path,
           onEntry: (n, r) => log(`compare: ${n}: ${spread(r)}`),
+          onSkip: (n, reason) => log(`compare: ${n}: skipped (${reason})`),
         });
       }
       const result = {
@@ -134,8 +135,11 @@ export function register(program: Command): void {
         ]);
         process.stdout.write(
           `\n${textTable(['compared', 'optlab', 'other', 'ratio (min–max over rounds)', 'notes'], cmp)}\n` +
-            "ratios: optlab time / the other side's (SciPy, or optlab sigmoid-lsq for logistic/sigmoid), median over\n" +
-            'rounds timed alternately in this run; below 1: optlab is faster\n',
+            "ratios: optlab time / the other side's (SciPy, liblinear, or optlab sigmoid-lsq for logistic/sigmoid),\n" +
+            'median over rounds timed alternately in this run; below 1: optlab is faster\n' +
+            Object.entries(compared.skipped)
+              .map(([n, reason]) => `${n}: skipped (${reason})\n`)
+              .join(''),
         );
       }
       if (compared !== undefined && !compared.ok)
