@@ -6,15 +6,25 @@ import { OptlabError } from '../errors.js';
 import { Objective } from '../objectives/objective.js';
 import { withReference } from '../report/reference.js';
 import { toJson } from '../run/json.js';
-import { type EndPoint, landscape, landscapeMethod, whichStationaryPoint } from '../run/landscape.js';
+import {
+  type EndPoint,
+  groupEndPoints,
+  landscapeBudget,
+  landscapeMethod,
+  landscapeStarts,
+  minimizeFromStart,
+  whichStationaryPoint,
+} from '../run/landscape.js';
 import { StudyData } from '../study/data.js';
 import { type StudyExtras, studyExtras } from '../study/extras.js';
 import type { LandscapeFacts } from '../study/facts.js';
 import { GROUPS, presetLabels, type StudyPreset, studySweep } from '../study/preset.js';
 import { buildStudyReport, factsOf } from '../study/report.js';
-import { runFileName } from '../sweep/expand.js';
+import { expandSweep, runFileName } from '../sweep/expand.js';
 import type { Manifest, RunRow } from '../sweep/results.js';
+import { readSweep } from '../sweep/schema.js';
 import { writeFileAtomic } from './atomic.js';
+import type { LaneTask } from './lane-tasks.js';
 import { loadDataset, loadTestSet } from './load.js';
 import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
 import { addScipyReference, type ReferenceTool } from './reference.js';
@@ -178,7 +188,12 @@ export async function writeStudyReport(
  */
 export async function ensureStudyLandscape(
   dir: string,
-  opts: { dataset?: Dataset; onStage?: (message: string) => void } = {},
+  opts: {
+    dataset?: Dataset;
+    onStage?: (message: string) => void;
+    /** The random starts' end points, computed elsewhere (on the sweep's lanes) by `landscapeTasks`' tasks. */
+    randomEnds?: EndPoint[];
+  } = {},
 ): Promise<StudyMeta> {
   const meta = readStudyMeta(dir);
   const ls = meta.landscapeSetting;
@@ -194,11 +209,15 @@ export async function ensureStudyLandscape(
       `${ls.data} has SHA-256 ${ds.sha256}, but the study in ${dir} was prepared on data with SHA-256 ${ls.sha256}; the landscape needs the study's data`,
     );
   }
-  opts.onStage?.(`the landscape: minimizing from ${ls.starts} random starts`);
+  opts.onStage?.(
+    opts.randomEnds
+      ? `the landscape: grouping the end points of ${ls.starts} random starts`
+      : `the landscape: minimizing from ${ls.starts} random starts`,
+  );
   const objective = new Objective(ds.X, ds.y, { loss: ls.loss, l2: ls.l2 });
   const withLandscape: StudyMeta = {
     ...meta,
-    landscape: studyLandscape(dir, objective, ls.starts, ls.seedOffset),
+    landscape: studyLandscape(dir, objective, ls.starts, ls.seedOffset, opts.randomEnds),
   };
   writeFileAtomic(join(dir, STUDY_FILE), `${toJson(withLandscape)}\n`);
   return readStudyMeta(dir);
@@ -322,6 +341,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
 
   stage('running the sweep');
   const ts = performance.now();
+  const tasks = starts > 0 ? landscapeTasks(sweepFile, ds, meta.landscapeSetting!) : [];
   const outcome = await runSweep({
     file: sweepFile,
     out: o.out,
@@ -331,6 +351,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
     signal: o.signal,
     onEvent: o.onEvent,
     onWarning: o.onWarning,
+    tasks,
   });
   const sweepSeconds = (performance.now() - ts) / 1000;
   if (outcome.failures.length > 0) {
@@ -346,10 +367,14 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   }
 
   if (starts > 0) {
-    stage(`the landscape: minimizing from ${starts} random starts`);
     const tl = performance.now();
-    await ensureStudyLandscape(o.out, { dataset: ds });
-    seconds.landscape = (performance.now() - tl) / 1000;
+    // the random starts ran on the sweep's lanes (a task that did not run is computed here, as before)
+    const done = outcome.tasks.flatMap((t) => ('result' in t ? [t.result] : []));
+    const randomEnds =
+      tasks.length > 0 && done.length === tasks.length ? done.map(({ seconds: _s, ...end }) => end) : undefined;
+    await ensureStudyLandscape(o.out, { dataset: ds, onStage: stage, ...(randomEnds ? { randomEnds } : {}) });
+    // its own time where it ran: the grouping here, plus the minimizations on the sweep's lanes
+    seconds.landscape = (performance.now() - tl) / 1000 + (randomEnds ? done.reduce((t, r) => t + r.seconds, 0) : 0);
   }
 
   if (o.reference === 'scipy')
@@ -407,13 +432,47 @@ function runX(out: string, run: RunRow): Float64Array | null {
 /** A run counts as having stopped at a stationary point when its final gradient norm is at most this. */
 const STATIONARY = 1e-5;
 
+/** The landscape's tolerance and iteration budget. */
+const LANDSCAPE_BUDGET = landscapeBudget({ tol: 1e-6, maxIter: 2000 });
+
+/**
+ * The landscape's random starts as tasks for the sweep's lanes (src/node/lane-tasks.ts), on the sweep's entry of
+ * the smooth problem's data; none when the sweep has no such entry (the landscape then minimizes them itself).
+ */
+function landscapeTasks(sweepFile: string, ds: Dataset, ls: LandscapeSetting): LaneTask[] {
+  const runs = expandSweep(readSweep(readFileSync(sweepFile, 'utf8'), sweepFile));
+  const ref = runs.find(
+    (r) => r.dataset.data === ls.data && r.dataset.labels === ls.labels && (r.dataset.subset ?? null) === ls.subset,
+  )?.dataset;
+  if (ref === undefined) return [];
+  const d = ds.X.cols;
+  return landscapeStarts(d, { randomStarts: ls.starts, seed: 1000 + ls.seedOffset, zeros: false }).map((start) => ({
+    type: 'minimize',
+    dataset: ref.key,
+    sha256: ds.sha256,
+    features: d,
+    labelMap: ds.labelMap,
+    loss: ls.loss,
+    l2: ls.l2,
+    method: landscapeMethod(d),
+    budget: LANDSCAPE_BUDGET,
+    start,
+  }));
+}
+
 /**
  * The landscape of the study's smooth problem: `starts` seeded N(0, I) starts (seeds after the study's own)
  * minimized by BFGS (L-BFGS above 1000 features) to ‖∇f‖ ≤ 1e-6, grouped with the end point of the study's
  * reference run from zeros; then every full-batch run of the smooth problem that stopped at a stationary
  * point is told which point it reached.
  */
-function studyLandscape(out: string, objective: Objective, starts: number, seedOffset: number): LandscapeFacts {
+function studyLandscape(
+  out: string,
+  objective: Objective,
+  starts: number,
+  seedOffset: number,
+  randomEnds?: EndPoint[],
+): LandscapeFacts {
   const dirRuns = readRunsJsonl(out);
   const smooth = dirRuns.filter((r) => r.objective.lambda === 0);
   const extra: EndPoint[] = [];
@@ -427,15 +486,19 @@ function studyLandscape(out: string, objective: Objective, starts: number, seedO
         gradNorm: r.result.gradNorm,
       });
   }
-  const land = landscape(objective, {
-    randomStarts: starts,
-    seed: 1000 + seedOffset,
-    zeros: extra.length === 0,
-    tol: 1e-6,
-    maxIter: 2000,
-    method: landscapeMethod(objective.d),
-    extra,
-  });
+  // the order of landscape(): the extra end points, zeros (only without a reference run), the random starts
+  const method = landscapeMethod(objective.d);
+  const own = randomEnds
+    ? [
+        ...landscapeStarts(objective.d, { randomStarts: 0, zeros: extra.length === 0 }).map((s) =>
+          minimizeFromStart(objective, method, LANDSCAPE_BUDGET, s),
+        ),
+        ...randomEnds,
+      ]
+    : landscapeStarts(objective.d, { randomStarts: starts, seed: 1000 + seedOffset, zeros: extra.length === 0 }).map(
+        (s) => minimizeFromStart(objective, method, LANDSCAPE_BUDGET, s),
+      );
+  const land = groupEndPoints(objective, [...extra, ...own]);
   const reached: Record<string, number | null> = {};
   for (const r of smooth) {
     if (r.method === 'sgd' || r.method === 'adagrad' || r.method === 'adam' || r.method === 'sbfgs') continue;

@@ -1,0 +1,154 @@
+/**
+ * The sweep's lanes: runs ordered longest first on several lanes, and other work (the study's landscape
+ * minimizations, src/node/lane-tasks.ts) done on the same threads with the same bits as on the main thread.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { LaneTask } from '../../src/node/lane-tasks.js';
+import { loadDataset } from '../../src/node/load.js';
+import { ensureStudyLandscape, readStudyMeta, runStudy } from '../../src/node/study.js';
+import { runSweep, type SweepEvent } from '../../src/node/sweep-runner.js';
+import { Objective } from '../../src/objectives/objective.js';
+import { toJson } from '../../src/run/json.js';
+import { landscapeBudget, landscapeStarts, minimizeFromStart } from '../../src/run/landscape.js';
+import { Rng } from '../../src/run/rng.js';
+import { expectedCost } from '../../src/sweep/cost.js';
+import { expandSweep } from '../../src/sweep/expand.js';
+import { readSweep } from '../../src/sweep/schema.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'optlab-lanes-'));
+
+/** A LIBSVM file of `rows` rows with `k` of `d` features each, labels ±1 weakly tied to the features (seeded). */
+function libsvm(path: string, rows: number, d: number, k: number, seed: number): void {
+  const rng = new Rng(seed);
+  const lines: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const y = rng.next() < 0.5 ? -1 : 1;
+    const cols = new Set<number>();
+    while (cols.size < k) cols.add(1 + rng.int(d));
+    const entries = [...cols]
+      .sort((a, b) => a - b)
+      .map((j) => `${j}:${(0.3 * y * ((j % 3) - 1) + rng.normal()).toFixed(3)}`);
+    lines.push(`${y > 0 ? '+1' : '-1'} ${entries.join(' ')}`);
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+const SWEEP = [
+  'name: lanes',
+  'datasets: [train.svm]',
+  'seeds: 1',
+  'budgets: {maxIter: 30, epochs: 2}',
+  'methods:',
+  '  - {method: sgd, params: {batch: 8}, grid: {step: [1, 0.5]}}',
+  '  - {method: gd, params: {step: 1}}',
+  '  - {method: bfgs, budgets: {maxIter: 60}}',
+].join('\n');
+
+function setup(): { dir: string; file: string } {
+  const dir = tmp();
+  libsvm(join(dir, 'train.svm'), 200, 10, 4, 3);
+  const file = join(dir, 'sweep.yaml');
+  writeFileSync(file, SWEEP);
+  return { dir, file };
+}
+
+describe('sweep lanes', () => {
+  it('on two lanes, runs start longest first (expected cost); on one lane, in sweep order', async () => {
+    const { dir, file } = setup();
+    const runs = expandSweep(readSweep(SWEEP, file));
+    const size = { rows: 200, nnz: 800, features: 10 };
+    const byCost = [...runs].sort((a, b) => expectedCost(b, size) - expectedCost(a, size)).map((r) => r.id);
+    assert.notDeepEqual(
+      byCost,
+      runs.map((r) => r.id),
+      'the fixture must have runs out of cost order',
+    );
+    for (const jobs of [1, 2]) {
+      const started: string[] = [];
+      const onEvent = (e: SweepEvent) => {
+        if (e.type === 'start') started.push(e.run.id);
+      };
+      await runSweep({ file, out: join(dir, `out${jobs}`), jobs, onEvent });
+      assert.deepEqual(started, jobs === 1 ? runs.map((r) => r.id) : byCost);
+    }
+  });
+
+  it("tasks run on the lanes, with the main thread's bits; a task on other data fails alone", async () => {
+    const { dir, file } = setup();
+    const ds = (await loadDataset(join(dir, 'train.svm'), { labels: '01' })).dataset;
+    const key = expandSweep(readSweep(SWEEP, file))[0].dataset.key;
+    const starts = landscapeStarts(ds.X.cols, { randomStarts: 3, seed: 7, zeros: true });
+    const budget = landscapeBudget({ tol: 1e-8, maxIter: 300 });
+    const task = (start: (typeof starts)[number], sha256 = ds.sha256): LaneTask => ({
+      type: 'minimize',
+      dataset: key,
+      sha256,
+      features: ds.X.cols,
+      labelMap: ds.labelMap,
+      loss: 'sigmoid-lsq',
+      l2: 0.01,
+      method: { method: 'bfgs' },
+      budget,
+      start,
+    });
+    const tasks = [...starts.map((s) => task(s)), task(starts[0], 'f'.repeat(64))];
+    const objective = new Objective(ds.X, ds.y, { loss: 'sigmoid-lsq', l2: 0.01 });
+    const expected = starts.map((s) => minimizeFromStart(objective, { method: 'bfgs' }, budget, s));
+    for (const jobs of [1, 2]) {
+      const order: string[] = [];
+      const out = await runSweep({
+        file,
+        out: join(dir, `tasks${jobs}`),
+        jobs,
+        tasks,
+        onEvent: (e) => {
+          if (e.type === 'start') order.push(e.run.id);
+        },
+      });
+      assert.equal(out.status, 'complete');
+      assert.equal(out.tasks.length, tasks.length);
+      for (let i = 0; i < starts.length; i++) {
+        const t = out.tasks[i];
+        assert.ok('result' in t, `task ${i}: ${'error' in t ? t.error : ''}`);
+        const { seconds, ...end } = t.result;
+        assert.ok(seconds >= 0);
+        assert.deepEqual(end, expected[i]);
+        assert.ok(end.x instanceof Float64Array);
+      }
+      const bad = out.tasks[starts.length];
+      assert.ok('error' in bad && /is not the data of this landscape start/.test(bad.error));
+      assert.equal(order.length, 4, 'every run still runs');
+    }
+  });
+
+  it("a study's landscape from its lanes' end points is the landscape computed after the sweep", async () => {
+    const dir = tmp();
+    const data = join(dir, 'train.svm');
+    libsvm(data, 300, 8, 3, 5);
+    const out = join(dir, 'study');
+    const stages: string[] = [];
+    const r = await runStudy({
+      out,
+      preset: 'seed',
+      data,
+      testData: null,
+      seeds: 1,
+      landscapeStarts: 3,
+      png: false,
+      onStage: (m) => stages.push(m),
+    });
+    assert.equal(r.status, 'complete');
+    assert.ok(stages.includes('the landscape: grouping the end points of 3 random starts'), stages.join('; '));
+    const fromLanes = readStudyMeta(out);
+    assert.ok(fromLanes.landscape && fromLanes.landscape.starts >= 3);
+    // the same landscape, minimized on this thread from the study folder (as `optlab report` does it)
+    const { landscape: _drop, ...rest } = fromLanes;
+    writeFileSync(join(out, 'study.json'), `${toJson(rest)}\n`);
+    const here = await ensureStudyLandscape(out);
+    assert.deepEqual(here.landscape, fromLanes.landscape);
+  });
+});
