@@ -16,7 +16,7 @@ import {
   whichStationaryPoint,
 } from '../run/landscape.js';
 import { StudyData } from '../study/data.js';
-import { type StudyExtras, studyExtras } from '../study/extras.js';
+import { type ExtrasInput, type StudyExtras, studyExtras, studyLambdaMax } from '../study/extras.js';
 import type { LandscapeFacts } from '../study/facts.js';
 import { GROUPS, presetLabels, type StudyPreset, studySweep } from '../study/preset.js';
 import { buildStudyReport, factsOf } from '../study/report.js';
@@ -24,7 +24,7 @@ import { expandSweep, runFileName } from '../sweep/expand.js';
 import type { Manifest, RunRow } from '../sweep/results.js';
 import { readSweep } from '../sweep/schema.js';
 import { writeFileAtomic } from './atomic.js';
-import type { LaneTask } from './lane-tasks.js';
+import { type LaneTask, onData } from './lane-tasks.js';
 import { loadDataset, loadTestSet } from './load.js';
 import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
 import { addScipyReference, type ReferenceTool } from './reference.js';
@@ -228,10 +228,9 @@ function dataRef(spec: string): string {
   return isDatasetName(spec) && !existsSync(spec) ? spec : resolve(spec);
 }
 
-/** A study folder ready for its sweep: the sweep file, and what the landscape and the summary need. */
+/** A study folder ready for its sweep: the sweep file, and what the extras, the landscape and the summary need. */
 export interface PreparedStudy {
   sweepFile: string;
-  extrasSeconds: number;
   dataset: Dataset;
   /** The training data file as read. */
   dataFile: string;
@@ -239,15 +238,30 @@ export interface PreparedStudy {
   l2: number;
   /** Random starts of the landscape (0: none). */
   starts: number;
-  meta: StudyMeta;
+  /** What study.json holds but the extras (see {@link writeStudyMeta}). */
+  base: Omit<StudyMeta, 'extras'>;
+  /** The input of `studyExtras`. */
+  extrasInput: ExtrasInput;
+  /** study.json and the seconds its extras took, unless `deferExtras` left them to the caller. */
+  written?: { meta: StudyMeta; extrasSeconds: number };
+}
+
+/** Writes OUT/study.json: the study's settings and its extras. */
+export function writeStudyMeta(out: string, base: Omit<StudyMeta, 'extras'>, extras: StudyExtras): StudyMeta {
+  const { preset, seeds, data, testData, ...rest } = base;
+  const meta: StudyMeta = { preset, seeds, data, testData, extras, ...rest };
+  writeFileAtomic(join(out, STUDY_FILE), `${toJson(meta)}\n`);
+  return meta;
 }
 
 /**
  * Prepares a study folder without running its sweep: reads the data, computes the extras, writes
  * OUT/study-sweep.json and OUT/study.json. Returns the sweep file (for `runStudy`, or `optlab study --slurm`,
- * which sends the sweep to a cluster and lets the merge job write the report).
+ * which sends the sweep to a cluster and lets the merge job write the report). With `deferExtras` only λ_max is
+ * computed (the sweep file needs it) and study.json is left to the caller (`runStudy` computes the extras on the
+ * sweep's lanes, then calls {@link writeStudyMeta}).
  */
-export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
+export async function prepareStudy(o: StudyOptions, opts: { deferExtras?: boolean } = {}): Promise<PreparedStudy> {
   const stage = o.onStage ?? (() => {});
   const preset = o.preset;
   const seeds = o.seeds ?? 3;
@@ -281,22 +295,26 @@ export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
     for (let i = 0; i < test.y.length; i++) if (test.y[i] === 1) pos++;
     testMajority = Math.max(pos, test.y.length - pos) / Math.max(1, test.y.length);
   }
-  const tx = performance.now();
-  stage('gradient checks, data statistics and correlations');
-  const extras: StudyExtras = studyExtras({
+  const extrasInput: ExtrasInput = {
     name: ds.name,
     X: ds.X,
-    rawLabels: loaded.read.labels.subarray(0, ds.X.rows),
+    rawLabels: loaded.read.labels.slice(0, ds.X.rows),
     y: ds.y,
     encoding: ds.labelMap.encoding,
-  });
-  const extrasSeconds = (performance.now() - tx) / 1000;
+  };
+  let extras: { extras: StudyExtras; seconds: number } | undefined;
+  if (!opts.deferExtras) {
+    const tx = performance.now();
+    stage('gradient checks, data statistics and correlations');
+    extras = { extras: studyExtras(extrasInput), seconds: 0 };
+    extras.seconds = (performance.now() - tx) / 1000;
+  }
 
   const sweepFile = join(o.out, 'study-sweep.json');
   const spec = studySweep({
     preset,
     seeds,
-    lambdaMax: extras.lambdaMax,
+    lambdaMax: extras ? extras.extras.lambdaMax : studyLambdaMax(ds.X, ds.y),
     data,
     ...(testData ? { testData } : {}),
     loss,
@@ -322,9 +340,26 @@ export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
     loss,
     l2,
   };
-  const meta: StudyMeta = { preset, seeds, data, testData: testData ?? null, extras, testMajority, landscapeSetting };
-  writeFileAtomic(join(o.out, STUDY_FILE), `${toJson(meta)}\n`);
-  return { sweepFile, extrasSeconds, dataset: ds, dataFile: loaded.path, loss, l2, starts, meta };
+  const base: Omit<StudyMeta, 'extras'> = {
+    preset,
+    seeds,
+    data,
+    testData: testData ?? null,
+    testMajority,
+    landscapeSetting,
+  };
+  const prepared: PreparedStudy = {
+    sweepFile,
+    dataset: ds,
+    dataFile: loaded.path,
+    loss,
+    l2,
+    starts,
+    base,
+    extrasInput,
+  };
+  if (extras) prepared.written = { meta: writeStudyMeta(o.out, base, extras.extras), extrasSeconds: extras.seconds };
+  return prepared;
 }
 
 /**
@@ -335,25 +370,54 @@ export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
 export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   const t0 = performance.now();
   const stage = o.onStage ?? (() => {});
-  const { sweepFile, extrasSeconds, dataset: ds, dataFile, loss, l2, starts, meta } = await prepareStudy(o);
-  const { preset, seeds, extras, testMajority } = meta;
+  const prepared = await prepareStudy(o, { deferExtras: true });
+  const { sweepFile, dataset: ds, dataFile, loss, l2, starts, base } = prepared;
+  const { preset, seeds, testMajority } = base;
   const full = preset === 'full';
 
-  stage('running the sweep');
+  // the extras, then the landscape's random starts, on the sweep's lanes before its runs (src/node/lane-tasks.ts)
+  stage('running the sweep (and the gradient checks, data statistics, correlations and landscape starts)');
   const ts = performance.now();
-  const tasks = starts > 0 ? landscapeTasks(sweepFile, ds, meta.landscapeSetting!) : [];
-  const outcome = await runSweep({
-    file: sweepFile,
-    out: o.out,
-    jobs: o.jobs,
-    resume: o.resume,
-    force: o.force,
-    signal: o.signal,
-    onEvent: o.onEvent,
-    onWarning: o.onWarning,
-    tasks,
-  });
+  const tasks = studyTasks(prepared);
+  let metaWritten: StudyMeta | null = null;
+  let extrasSeconds = 0;
+  /** study.json, with the extras from the lanes, or computed here when their task did not run (or failed). */
+  const writeMeta = (fromLanes: StudyExtras | null): StudyMeta => {
+    const tx = performance.now();
+    if (fromLanes === null) stage('gradient checks, data statistics and correlations');
+    const extras = fromLanes ?? studyExtras(prepared.extrasInput);
+    if (fromLanes === null) extrasSeconds = (performance.now() - tx) / 1000;
+    metaWritten = writeStudyMeta(o.out, base, extras);
+    return metaWritten;
+  };
+  let outcome: Awaited<ReturnType<typeof runSweep>>;
+  try {
+    outcome = await runSweep({
+      file: sweepFile,
+      out: o.out,
+      jobs: o.jobs,
+      resume: o.resume,
+      force: o.force,
+      signal: o.signal,
+      onEvent: o.onEvent,
+      onWarning: o.onWarning,
+      tasks,
+    });
+  } catch (e) {
+    // study.json is written whatever happens to the sweep, as when the extras ran before it
+    if (metaWritten === null) {
+      try {
+        writeMeta(null);
+      } catch {}
+    }
+    throw e;
+  }
   const sweepSeconds = (performance.now() - ts) / 1000;
+  const results = outcome.tasks.flatMap((t) => ('result' in t ? [t.result] : []));
+  const fromLanes = results.find((r) => r.type === 'extras');
+  if (fromLanes?.type === 'extras') extrasSeconds = fromLanes.seconds;
+  const meta = writeMeta(fromLanes?.type === 'extras' ? fromLanes.extras : null);
+  const { extras } = meta;
   if (outcome.failures.length > 0) {
     throw new OptlabError(
       `${outcome.failures.length} run(s) of the study failed (first: ${outcome.failures[0].id}: ${outcome.failures[0].message.split('\n')[0]}); see ${o.out}`,
@@ -368,10 +432,10 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
 
   if (starts > 0) {
     const tl = performance.now();
-    // the random starts ran on the sweep's lanes (a task that did not run is computed here, as before)
-    const done = outcome.tasks.flatMap((t) => ('result' in t ? [t.result] : []));
-    const randomEnds =
-      tasks.length > 0 && done.length === tasks.length ? done.map(({ seconds: _s, ...end }) => end) : undefined;
+    // the random starts ran on the sweep's lanes (if one did not, all are minimized here, as before)
+    const starting = tasks.filter((t) => t.type === 'minimize').length;
+    const done = results.flatMap((r) => (r.type === 'minimize' ? [r] : []));
+    const randomEnds = starting > 0 && done.length === starting ? done.map((r) => r.end) : undefined;
     await ensureStudyLandscape(o.out, { dataset: ds, onStage: stage, ...(randomEnds ? { randomEnds } : {}) });
     // its own time where it ran: the grouping here, plus the minimizations on the sweep's lanes
     seconds.landscape = (performance.now() - tl) / 1000 + (randomEnds ? done.reduce((t, r) => t + r.seconds, 0) : 0);
@@ -436,28 +500,35 @@ const STATIONARY = 1e-5;
 const LANDSCAPE_BUDGET = landscapeBudget({ tol: 1e-6, maxIter: 2000 });
 
 /**
- * The landscape's random starts as tasks for the sweep's lanes (src/node/lane-tasks.ts), on the sweep's entry of
- * the smooth problem's data; none when the sweep has no such entry (the landscape then minimizes them itself).
+ * The study's extras and its landscape's random starts as tasks for the sweep's lanes (src/node/lane-tasks.ts),
+ * longest first, on the sweep's entry of the smooth problem's data; none when the sweep has no such entry (the
+ * study then computes them itself after the sweep).
  */
-function landscapeTasks(sweepFile: string, ds: Dataset, ls: LandscapeSetting): LaneTask[] {
+function studyTasks(p: PreparedStudy): LaneTask[] {
+  const { sweepFile, dataset: ds, extrasInput: ex } = p;
+  const ls = p.base.landscapeSetting!;
   const runs = expandSweep(readSweep(readFileSync(sweepFile, 'utf8'), sweepFile));
   const ref = runs.find(
     (r) => r.dataset.data === ls.data && r.dataset.labels === ls.labels && (r.dataset.subset ?? null) === ls.subset,
   )?.dataset;
   if (ref === undefined) return [];
   const d = ds.X.cols;
-  return landscapeStarts(d, { randomStarts: ls.starts, seed: 1000 + ls.seedOffset, zeros: false }).map((start) => ({
-    type: 'minimize',
-    dataset: ref.key,
-    sha256: ds.sha256,
-    features: d,
-    labelMap: ds.labelMap,
-    loss: ls.loss,
-    l2: ls.l2,
-    method: landscapeMethod(d),
-    budget: LANDSCAPE_BUDGET,
-    start,
-  }));
+  const starts =
+    ls.starts > 0 ? landscapeStarts(d, { randomStarts: ls.starts, seed: 1000 + ls.seedOffset, zeros: false }) : [];
+  return [
+    { type: 'extras', ...onData(ref.key, ds), name: ex.name, rawLabels: ex.rawLabels, encoding: ex.encoding },
+    ...starts.map(
+      (start): LaneTask => ({
+        type: 'minimize',
+        ...onData(ref.key, ds),
+        loss: ls.loss,
+        l2: ls.l2,
+        method: landscapeMethod(d),
+        budget: LANDSCAPE_BUDGET,
+        start,
+      }),
+    ),
+  ];
 }
 
 /**

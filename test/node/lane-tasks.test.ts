@@ -3,13 +3,19 @@
  * minimizations, src/node/lane-tasks.ts) done on the same threads with the same bits as on the main thread.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LaneTask } from '../../src/node/lane-tasks.js';
 import { loadDataset } from '../../src/node/load.js';
-import { ensureStudyLandscape, readStudyMeta, runStudy } from '../../src/node/study.js';
+import {
+  ensureStudyLandscape,
+  prepareStudy,
+  readStudyMeta,
+  runStudy,
+  type StudyOptions,
+} from '../../src/node/study.js';
 import { runSweep, type SweepEvent } from '../../src/node/sweep-runner.js';
 import { Objective } from '../../src/objectives/objective.js';
 import { toJson } from '../../src/run/json.js';
@@ -114,13 +120,14 @@ describe('sweep lanes', () => {
       for (let i = 0; i < starts.length; i++) {
         const t = out.tasks[i];
         assert.ok('result' in t, `task ${i}: ${'error' in t ? t.error : ''}`);
-        const { seconds, ...end } = t.result;
-        assert.ok(seconds >= 0);
-        assert.deepEqual(end, expected[i]);
-        assert.ok(end.x instanceof Float64Array);
+        assert.equal(t.result.type, 'minimize');
+        assert.ok(t.result.seconds >= 0);
+        if (t.result.type !== 'minimize') continue;
+        assert.deepEqual(t.result.end, expected[i]);
+        assert.ok(t.result.end.x instanceof Float64Array);
       }
       const bad = out.tasks[starts.length];
-      assert.ok('error' in bad && /is not the data of this landscape start/.test(bad.error));
+      assert.ok('error' in bad && /is not the data of this minimize task/.test(bad.error));
       assert.equal(order.length, 4, 'every run still runs');
     }
   });
@@ -150,5 +157,43 @@ describe('sweep lanes', () => {
     writeFileSync(join(out, 'study.json'), `${toJson(rest)}\n`);
     const here = await ensureStudyLandscape(out);
     assert.deepEqual(here.landscape, fromLanes.landscape);
+  });
+
+  it("a study's extras from its lanes are the main thread's, in study.json, also when the sweep is interrupted", async () => {
+    const dir = tmp();
+    const data = join(dir, 'train.svm');
+    libsvm(data, 300, 8, 3, 6);
+    const setting: StudyOptions = {
+      out: '',
+      preset: 'seed',
+      data,
+      testData: null,
+      seeds: 1,
+      landscapeStarts: 2,
+      png: false,
+    };
+    const meta = (out: string) => JSON.parse(readFileSync(join(out, 'study.json'), 'utf8'));
+    // on this thread, before any sweep (what `optlab study --slurm` writes)
+    const mainOut = join(dir, 'main');
+    await prepareStudy({ ...setting, out: mainOut });
+    const expected = meta(mainOut);
+    assert.ok(expected.extras.gradchecks.length > 0);
+    const done = await runStudy({ ...setting, out: join(dir, 'lanes') });
+    assert.equal(done.status, 'complete');
+    const { landscape, ...rest } = meta(join(dir, 'lanes'));
+    assert.ok(landscape);
+    assert.deepEqual(rest, expected);
+    // interrupted at the first finished run: study.json is there all the same, with the same extras
+    const ctl = new AbortController();
+    const cut = await runStudy({
+      ...setting,
+      out: join(dir, 'cut'),
+      signal: ctl.signal,
+      onEvent: (e) => {
+        if (e.type === 'done') ctl.abort();
+      },
+    });
+    assert.equal(cut.status, 'interrupted');
+    assert.deepEqual(meta(join(dir, 'cut')), expected);
   });
 });
