@@ -4,7 +4,6 @@ import type { Dataset } from '../data/dataset.js';
 import { isDatasetName, REGISTRY } from '../data/registry.js';
 import { OptlabError } from '../errors.js';
 import { Objective } from '../objectives/objective.js';
-import { withReference } from '../report/reference.js';
 import { toJson } from '../run/json.js';
 import {
   type EndPoint,
@@ -15,11 +14,10 @@ import {
   minimizeFromStart,
   whichStationaryPoint,
 } from '../run/landscape.js';
-import { StudyData } from '../study/data.js';
+import type { StudyData } from '../study/data.js';
 import { type ExtrasInput, type StudyExtras, studyExtras, studyLambdaMax } from '../study/extras.js';
 import type { LandscapeFacts } from '../study/facts.js';
 import { GROUPS, presetLabels, type StudyPreset, studySweep } from '../study/preset.js';
-import { buildStudyReport, factsOf } from '../study/report.js';
 import { expandSweep, runFileName } from '../sweep/expand.js';
 import type { Manifest, RunRow } from '../sweep/results.js';
 import { readSweep } from '../sweep/schema.js';
@@ -27,8 +25,7 @@ import { writeFileAtomic } from './atomic.js';
 import { type LaneTask, onData } from './lane-tasks.js';
 import { loadDataset, loadTestSet } from './load.js';
 import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
-import { addScipyReference, type ReferenceTool } from './reference.js';
-import { readResults, writeReport } from './report-writer.js';
+import type { ReferenceTool } from './reference.js';
 import { runSweep, type SweepEvent } from './sweep-runner.js';
 
 export interface StudyOptions {
@@ -143,6 +140,27 @@ export function readStudyMeta(dir: string): StudyMeta {
   }
 }
 
+/**
+ * The modules that build and write the report (vega, vega-lite, resvg, zod: about half a second of loading),
+ * imported once, when first asked for: `runStudy` asks when its sweep begins, so that they load while the
+ * sweep's workers run instead of before them.
+ */
+let reportModules: Promise<{
+  data: typeof import('../study/data.js');
+  report: typeof import('../study/report.js');
+  reference: typeof import('../report/reference.js');
+  writer: typeof import('./report-writer.js');
+}> | null = null;
+function loadReportModules() {
+  reportModules ??= Promise.all([
+    import('../study/data.js'),
+    import('../study/report.js'),
+    import('../report/reference.js'),
+    import('./report-writer.js'),
+  ]).then(([data, report, reference, writer]) => ({ data, report, reference, writer }));
+  return reportModules;
+}
+
 /** Builds and writes the study's report from a study folder (its results and study.json). */
 export async function writeStudyReport(
   dir: string,
@@ -155,7 +173,10 @@ export async function writeStudyReport(
   } = {},
 ): Promise<{ files: string[]; data: StudyData; figures: number; meta: StudyMeta }> {
   readStudyMeta(dir); // a foreign study.json is a clear error before anything else is read
-  const results = await readResults(dir);
+  const { data: dataModule, report: reportModule, reference, writer } = await loadReportModules();
+  const { StudyData } = dataModule;
+  const { buildStudyReport } = reportModule;
+  const results = await writer.readResults(dir);
   const meta =
     results.manifest?.status === 'complete'
       ? await ensureStudyLandscape(dir, { onStage: opts.onStage })
@@ -173,9 +194,9 @@ export async function writeStudyReport(
     },
     results.manifest,
   );
-  withReference(report, results.runs, results.traces);
+  reference.withReference(report, results.runs, results.traces);
   const figures = report.sections.reduce((n, x) => n + x.figures.length, 0);
-  const files = await writeReport(report, dir, opts);
+  const files = await writer.writeReport(report, dir, opts);
   return { files, data, figures, meta };
 }
 
@@ -399,7 +420,11 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
       resume: o.resume,
       force: o.force,
       signal: o.signal,
-      onEvent: o.onEvent,
+      onEvent: (e) => {
+        // the report's modules load while the workers start and run (a failure shows when the report needs them)
+        if (e.type === 'begin') loadReportModules().catch(() => {});
+        o.onEvent?.(e);
+      },
       onWarning: o.onWarning,
       tasks,
     });
@@ -442,7 +467,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   }
 
   if (o.reference === 'scipy')
-    await addScipyReference({
+    await (await import('./reference.js')).addScipyReference({
       out: o.out,
       dataFile,
       onStage: stage,
@@ -457,6 +482,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   seconds.report = (performance.now() - tr) / 1000;
   seconds.total = (performance.now() - t0) / 1000;
 
+  const { factsOf } = (await loadReportModules()).report;
   const facts = factsOf({
     preset,
     data: studyData,
