@@ -9,13 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { LaneTask } from '../../src/node/lane-tasks.js';
 import { loadDataset } from '../../src/node/load.js';
-import {
-  ensureStudyLandscape,
-  prepareStudy,
-  readStudyMeta,
-  runStudy,
-  type StudyOptions,
-} from '../../src/node/study.js';
+import { ensureStudyLandscape, prepareStudy, runStudy, type StudyOptions } from '../../src/node/study.js';
 import { runSweep, type SweepEvent } from '../../src/node/sweep-runner.js';
 import { Objective } from '../../src/objectives/objective.js';
 import { toJson } from '../../src/run/json.js';
@@ -132,34 +126,7 @@ describe('sweep lanes', () => {
     }
   });
 
-  it("a study's landscape from its lanes' end points is the landscape computed after the sweep", async () => {
-    const dir = tmp();
-    const data = join(dir, 'train.svm');
-    libsvm(data, 300, 8, 3, 5);
-    const out = join(dir, 'study');
-    const stages: string[] = [];
-    const r = await runStudy({
-      out,
-      preset: 'seed',
-      data,
-      testData: null,
-      seeds: 1,
-      landscapeStarts: 3,
-      png: false,
-      onStage: (m) => stages.push(m),
-    });
-    assert.equal(r.status, 'complete');
-    assert.ok(stages.includes('the landscape: grouping the end points of 3 random starts'), stages.join('; '));
-    const fromLanes = readStudyMeta(out);
-    assert.ok(fromLanes.landscape && fromLanes.landscape.starts >= 3);
-    // the same landscape, minimized on this thread from the study folder (as `optlab report` does it)
-    const { landscape: _drop, ...rest } = fromLanes;
-    writeFileSync(join(out, 'study.json'), `${toJson(rest)}\n`);
-    const here = await ensureStudyLandscape(out);
-    assert.deepEqual(here.landscape, fromLanes.landscape);
-  });
-
-  it("a study's extras from its lanes are the main thread's, in study.json, also when the sweep is interrupted", async () => {
+  it("a study's extras and landscape from its lanes are the main thread's, also when the sweep is interrupted", async () => {
     const dir = tmp();
     const data = join(dir, 'train.svm');
     libsvm(data, 300, 8, 3, 6);
@@ -178,11 +145,18 @@ describe('sweep lanes', () => {
     await prepareStudy({ ...setting, out: mainOut });
     const expected = meta(mainOut);
     assert.ok(expected.extras.gradchecks.length > 0);
-    const done = await runStudy({ ...setting, out: join(dir, 'lanes') });
+    const stages: string[] = [];
+    const lanes = join(dir, 'lanes');
+    const done = await runStudy({ ...setting, out: lanes, onStage: (m) => stages.push(m) });
     assert.equal(done.status, 'complete');
-    const { landscape, ...rest } = meta(join(dir, 'lanes'));
-    assert.ok(landscape);
+    assert.ok(stages.includes('the landscape: grouping the end points of 2 random starts'), stages.join('; '));
+    const { landscape, ...rest } = meta(lanes);
+    assert.ok(landscape && landscape.starts >= 2);
     assert.deepEqual(rest, expected);
+    // the landscape from the lanes' end points = the one minimized on this thread from the folder (optlab report)
+    writeFileSync(join(lanes, 'study.json'), `${toJson(rest)}\n`);
+    const here = await ensureStudyLandscape(lanes);
+    assert.deepEqual(here.landscape, landscape);
     // interrupted at the first finished run: study.json is there all the same, with the same extras
     const ctl = new AbortController();
     const cut = await runStudy({
