@@ -6,48 +6,14 @@
  * and `sans-serif` is mapped to DejaVu Sans, matching the `font-family="DejaVu Sans, sans-serif"` that
  * `src/report/vega.ts` puts on every chart text. `pngHasInk` lets tests check that text is really drawn.
  */
-import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
-import { OptlabError } from '../errors.js';
 import { type CompileOptions, renderSvg } from '../report/vega.js';
 import { writeFileAtomic } from './atomic.js';
+import { type PngOptions, svgToPng } from './raster.js';
 
-const require = createRequire(import.meta.url);
-
-/** Absolute paths of the bundled TTFs given to resvg (regular and bold: Vega titles are bold). */
-export function chartFontFiles(): string[] {
-  return [
-    require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
-    require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
-  ];
-}
-
-export interface PngOptions {
-  /** Zoom factor from SVG pixels to PNG pixels (default 2, sharp on high-density screens and in print). */
-  scale?: number;
-}
-
-/** Rasterizes an SVG document to PNG bytes with the bundled DejaVu fonts (no system font needed). */
-export function svgToPng(svg: string, opts: PngOptions = {}): Uint8Array {
-  const scale = opts.scale ?? 2;
-  if (!(scale > 0 && Number.isFinite(scale)))
-    throw new OptlabError(`PNG scale must be a positive number, got ${scale}`);
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: scale },
-    font: {
-      fontFiles: chartFontFiles(),
-      loadSystemFonts: false,
-      defaultFontFamily: 'DejaVu Sans',
-      sansSerifFamily: 'DejaVu Sans',
-    },
-    logLevel: 'off',
-  });
-  const png = resvg.render().asPng();
-  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
-}
+export { chartFontFiles, type PngOptions, svgToPng } from './raster.js';
 
 export interface WriteChartOptions extends PngOptions, CompileOptions {}
 

@@ -8,7 +8,10 @@
  *
  * Speed: the static files use `staticSpec` (no tooltips, no invisible tooltip points: the SVG is ~6× smaller
  * and renders ~2× faster). The SVG is rendered by Vega on the main thread; the PNG is rasterized by resvg's
- * `renderAsync` on libuv's thread pool, so the PNG of one figure overlaps the SVG of the next. resvg-js 2.6
+ * `renderAsync` on libuv's thread pool, so the PNG of one figure overlaps the SVG of the next. A report of
+ * `POOL_FIGURES` figures or more (the study's 18) rasterizes and encodes its PNGs on a pool of worker threads
+ * instead (./png-pool.ts, the same bytes): `asPng()` encodes on the calling thread, ~30 ms a figure that the
+ * main thread, busy with the SVGs, does not have; a smaller report is not worth a thread's start. resvg-js 2.6
  * cannot share a parsed font database between renders, but loading the two DejaVu TTFs costs ~1.5 ms per
  * render (measured), which is noise next to rasterizing (~50–90 ms for a 480×300 chart at 2×).
  *
@@ -31,7 +34,8 @@ import type { Manifest, RunFile, RunRow, TraceRow } from '../sweep/results.js';
 import { firstIssue, ManifestSchema, RunFileSchema } from '../sweep/results-schema.js';
 import { RowError, runRowOf, traceRowOf } from '../sweep/rows.js';
 import { writeFileAtomic } from './atomic.js';
-import { chartFontFiles } from './png.js';
+import { PngPool } from './png-pool.js';
+import { resvgOptions } from './raster.js';
 import { loadInlineScripts } from './scripts.js';
 
 export interface WriteReportOptions {
@@ -45,19 +49,8 @@ export interface WriteReportOptions {
   onWarn?: (message: string) => void;
 }
 
-/** The resvg options of `svgToPng` (src/node/png.ts): bundled DejaVu fonts, no system fonts. */
-function resvgOptions(scale: number) {
-  return {
-    fitTo: { mode: 'zoom' as const, value: scale },
-    font: {
-      fontFiles: chartFontFiles(),
-      loadSystemFonts: false,
-      defaultFontFamily: 'DejaVu Sans',
-      sansSerifFamily: 'DejaVu Sans',
-    },
-    logLevel: 'off' as const,
-  };
-}
+/** Figures from which a report's PNGs are made on a pool of worker threads (see the module comment). */
+export const POOL_FIGURES = 8;
 
 /** Links to a figure's files, placed under its chart. */
 function fileLinks(id: string, png: boolean): string {
@@ -121,6 +114,12 @@ export async function writeReport(report: Report, dir: string, opts: WriteReport
     done++;
     opts.onProgress?.(done, figures.length, figures[i].id);
   };
+  if (png && figures.length >= POOL_FIGURES) {
+    await pooledFigures(figures, figDir, scale, files, finish, opts);
+    const htmlPath = join(dir, 'report.html');
+    writeFileAtomic(htmlPath, html);
+    return [...files.flat(), htmlPath];
+  }
   for (let i = 0; i < figures.length; i++) {
     const f = figures[i];
     const svg = await renderSvg(staticSpec(f.spec), opts.onWarn ? { onWarn: opts.onWarn } : {});
@@ -149,6 +148,39 @@ export async function writeReport(report: Report, dir: string, opts: WriteReport
   const htmlPath = join(dir, 'report.html');
   writeFileAtomic(htmlPath, html);
   return [...files.flat(), htmlPath];
+}
+
+/** The figures' SVGs on this thread, their PNGs on a pool of worker threads (./png-pool.ts), each file as it is done. */
+async function pooledFigures(
+  figures: Figure[],
+  figDir: string,
+  scale: number,
+  files: string[][],
+  finish: (i: number) => void,
+  opts: WriteReportOptions,
+): Promise<void> {
+  const pool = new PngPool();
+  const pending: Promise<void>[] = [];
+  try {
+    for (let i = 0; i < figures.length; i++) {
+      const f = figures[i];
+      const svg = await renderSvg(staticSpec(f.spec), opts.onWarn ? { onWarn: opts.onWarn } : {});
+      const svgPath = join(figDir, `${f.id}.svg`);
+      writeFileAtomic(svgPath, svg);
+      files[i].push(svgPath);
+      const pngPath = join(figDir, `${f.id}.png`);
+      const job = pool.render(svg, scale).then((bytes) => {
+        writeFileAtomic(pngPath, bytes);
+        files[i].push(pngPath);
+        finish(i);
+      });
+      job.catch(() => {}); // awaited below; a failure before then must not surface as unhandled
+      pending.push(job);
+    }
+    await Promise.all(pending);
+  } finally {
+    await pool.close();
+  }
 }
 
 /** What a results folder holds. */

@@ -4,21 +4,28 @@ import type { Dataset } from '../data/dataset.js';
 import { isDatasetName, REGISTRY } from '../data/registry.js';
 import { OptlabError } from '../errors.js';
 import { Objective } from '../objectives/objective.js';
-import { withReference } from '../report/reference.js';
 import { toJson } from '../run/json.js';
-import { type EndPoint, landscape, landscapeMethod, whichStationaryPoint } from '../run/landscape.js';
-import { StudyData } from '../study/data.js';
-import { type StudyExtras, studyExtras } from '../study/extras.js';
+import {
+  type EndPoint,
+  groupEndPoints,
+  landscapeBudget,
+  landscapeMethod,
+  landscapeStarts,
+  minimizeFromStart,
+  whichStationaryPoint,
+} from '../run/landscape.js';
+import type { StudyData } from '../study/data.js';
+import { type ExtrasInput, type StudyExtras, studyExtras, studyLambdaMax } from '../study/extras.js';
 import type { LandscapeFacts } from '../study/facts.js';
 import { GROUPS, presetLabels, type StudyPreset, studySweep } from '../study/preset.js';
-import { buildStudyReport, factsOf } from '../study/report.js';
-import { runFileName } from '../sweep/expand.js';
+import { expandSweep, runFileName } from '../sweep/expand.js';
 import type { Manifest, RunRow } from '../sweep/results.js';
+import { readSweep } from '../sweep/schema.js';
 import { writeFileAtomic } from './atomic.js';
+import { type LaneTask, onData } from './lane-tasks.js';
 import { loadDataset, loadTestSet } from './load.js';
 import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
-import { addScipyReference, type ReferenceTool } from './reference.js';
-import { readResults, writeReport } from './report-writer.js';
+import type { ReferenceTool } from './reference.js';
 import { runSweep, type SweepEvent } from './sweep-runner.js';
 
 export interface StudyOptions {
@@ -133,6 +140,27 @@ export function readStudyMeta(dir: string): StudyMeta {
   }
 }
 
+/**
+ * The modules that build and write the report (vega, vega-lite, resvg, zod: about half a second of loading),
+ * imported once, when first asked for: `runStudy` asks when its sweep begins, so that they load while the
+ * sweep's workers run instead of before them.
+ */
+let reportModules: Promise<{
+  data: typeof import('../study/data.js');
+  report: typeof import('../study/report.js');
+  reference: typeof import('../report/reference.js');
+  writer: typeof import('./report-writer.js');
+}> | null = null;
+function loadReportModules() {
+  reportModules ??= Promise.all([
+    import('../study/data.js'),
+    import('../study/report.js'),
+    import('../report/reference.js'),
+    import('./report-writer.js'),
+  ]).then(([data, report, reference, writer]) => ({ data, report, reference, writer }));
+  return reportModules;
+}
+
 /** Builds and writes the study's report from a study folder (its results and study.json). */
 export async function writeStudyReport(
   dir: string,
@@ -145,7 +173,10 @@ export async function writeStudyReport(
   } = {},
 ): Promise<{ files: string[]; data: StudyData; figures: number; meta: StudyMeta }> {
   readStudyMeta(dir); // a foreign study.json is a clear error before anything else is read
-  const results = await readResults(dir);
+  const { data: dataModule, report: reportModule, reference, writer } = await loadReportModules();
+  const { StudyData } = dataModule;
+  const { buildStudyReport } = reportModule;
+  const results = await writer.readResults(dir);
   const meta =
     results.manifest?.status === 'complete'
       ? await ensureStudyLandscape(dir, { onStage: opts.onStage })
@@ -163,9 +194,9 @@ export async function writeStudyReport(
     },
     results.manifest,
   );
-  withReference(report, results.runs, results.traces);
+  reference.withReference(report, results.runs, results.traces);
   const figures = report.sections.reduce((n, x) => n + x.figures.length, 0);
-  const files = await writeReport(report, dir, opts);
+  const files = await writer.writeReport(report, dir, opts);
   return { files, data, figures, meta };
 }
 
@@ -178,7 +209,12 @@ export async function writeStudyReport(
  */
 export async function ensureStudyLandscape(
   dir: string,
-  opts: { dataset?: Dataset; onStage?: (message: string) => void } = {},
+  opts: {
+    dataset?: Dataset;
+    onStage?: (message: string) => void;
+    /** The random starts' end points, computed elsewhere (on the sweep's lanes) by `landscapeTasks`' tasks. */
+    randomEnds?: EndPoint[];
+  } = {},
 ): Promise<StudyMeta> {
   const meta = readStudyMeta(dir);
   const ls = meta.landscapeSetting;
@@ -194,11 +230,15 @@ export async function ensureStudyLandscape(
       `${ls.data} has SHA-256 ${ds.sha256}, but the study in ${dir} was prepared on data with SHA-256 ${ls.sha256}; the landscape needs the study's data`,
     );
   }
-  opts.onStage?.(`the landscape: minimizing from ${ls.starts} random starts`);
+  opts.onStage?.(
+    opts.randomEnds
+      ? `the landscape: grouping the end points of ${ls.starts} random starts`
+      : `the landscape: minimizing from ${ls.starts} random starts`,
+  );
   const objective = new Objective(ds.X, ds.y, { loss: ls.loss, l2: ls.l2 });
   const withLandscape: StudyMeta = {
     ...meta,
-    landscape: studyLandscape(dir, objective, ls.starts, ls.seedOffset),
+    landscape: studyLandscape(dir, objective, ls.starts, ls.seedOffset, opts.randomEnds),
   };
   writeFileAtomic(join(dir, STUDY_FILE), `${toJson(withLandscape)}\n`);
   return readStudyMeta(dir);
@@ -209,10 +249,9 @@ function dataRef(spec: string): string {
   return isDatasetName(spec) && !existsSync(spec) ? spec : resolve(spec);
 }
 
-/** A study folder ready for its sweep: the sweep file, and what the landscape and the summary need. */
+/** A study folder ready for its sweep: the sweep file, and what the extras, the landscape and the summary need. */
 export interface PreparedStudy {
   sweepFile: string;
-  extrasSeconds: number;
   dataset: Dataset;
   /** The training data file as read. */
   dataFile: string;
@@ -220,15 +259,30 @@ export interface PreparedStudy {
   l2: number;
   /** Random starts of the landscape (0: none). */
   starts: number;
-  meta: StudyMeta;
+  /** What study.json holds but the extras (see {@link writeStudyMeta}). */
+  base: Omit<StudyMeta, 'extras'>;
+  /** The input of `studyExtras`. */
+  extrasInput: ExtrasInput;
+  /** study.json and the seconds its extras took, unless `deferExtras` left them to the caller. */
+  written?: { meta: StudyMeta; extrasSeconds: number };
+}
+
+/** Writes OUT/study.json: the study's settings and its extras. */
+export function writeStudyMeta(out: string, base: Omit<StudyMeta, 'extras'>, extras: StudyExtras): StudyMeta {
+  const { preset, seeds, data, testData, ...rest } = base;
+  const meta: StudyMeta = { preset, seeds, data, testData, extras, ...rest };
+  writeFileAtomic(join(out, STUDY_FILE), `${toJson(meta)}\n`);
+  return meta;
 }
 
 /**
  * Prepares a study folder without running its sweep: reads the data, computes the extras, writes
  * OUT/study-sweep.json and OUT/study.json. Returns the sweep file (for `runStudy`, or `optlab study --slurm`,
- * which sends the sweep to a cluster and lets the merge job write the report).
+ * which sends the sweep to a cluster and lets the merge job write the report). With `deferExtras` only λ_max is
+ * computed (the sweep file needs it) and study.json is left to the caller (`runStudy` computes the extras on the
+ * sweep's lanes, then calls {@link writeStudyMeta}).
  */
-export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
+export async function prepareStudy(o: StudyOptions, opts: { deferExtras?: boolean } = {}): Promise<PreparedStudy> {
   const stage = o.onStage ?? (() => {});
   const preset = o.preset;
   const seeds = o.seeds ?? 3;
@@ -262,22 +316,26 @@ export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
     for (let i = 0; i < test.y.length; i++) if (test.y[i] === 1) pos++;
     testMajority = Math.max(pos, test.y.length - pos) / Math.max(1, test.y.length);
   }
-  const tx = performance.now();
-  stage('gradient checks, data statistics and correlations');
-  const extras: StudyExtras = studyExtras({
+  const extrasInput: ExtrasInput = {
     name: ds.name,
     X: ds.X,
-    rawLabels: loaded.read.labels.subarray(0, ds.X.rows),
+    rawLabels: loaded.read.labels.slice(0, ds.X.rows),
     y: ds.y,
     encoding: ds.labelMap.encoding,
-  });
-  const extrasSeconds = (performance.now() - tx) / 1000;
+  };
+  let extras: { extras: StudyExtras; seconds: number } | undefined;
+  if (!opts.deferExtras) {
+    const tx = performance.now();
+    stage('gradient checks, data statistics and correlations');
+    extras = { extras: studyExtras(extrasInput), seconds: 0 };
+    extras.seconds = (performance.now() - tx) / 1000;
+  }
 
   const sweepFile = join(o.out, 'study-sweep.json');
   const spec = studySweep({
     preset,
     seeds,
-    lambdaMax: extras.lambdaMax,
+    lambdaMax: extras ? extras.extras.lambdaMax : studyLambdaMax(ds.X, ds.y),
     data,
     ...(testData ? { testData } : {}),
     loss,
@@ -303,9 +361,26 @@ export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
     loss,
     l2,
   };
-  const meta: StudyMeta = { preset, seeds, data, testData: testData ?? null, extras, testMajority, landscapeSetting };
-  writeFileAtomic(join(o.out, STUDY_FILE), `${toJson(meta)}\n`);
-  return { sweepFile, extrasSeconds, dataset: ds, dataFile: loaded.path, loss, l2, starts, meta };
+  const base: Omit<StudyMeta, 'extras'> = {
+    preset,
+    seeds,
+    data,
+    testData: testData ?? null,
+    testMajority,
+    landscapeSetting,
+  };
+  const prepared: PreparedStudy = {
+    sweepFile,
+    dataset: ds,
+    dataFile: loaded.path,
+    loss,
+    l2,
+    starts,
+    base,
+    extrasInput,
+  };
+  if (extras) prepared.written = { meta: writeStudyMeta(o.out, base, extras.extras), extrasSeconds: extras.seconds };
+  return prepared;
 }
 
 /**
@@ -316,23 +391,58 @@ export async function prepareStudy(o: StudyOptions): Promise<PreparedStudy> {
 export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   const t0 = performance.now();
   const stage = o.onStage ?? (() => {});
-  const { sweepFile, extrasSeconds, dataset: ds, dataFile, loss, l2, starts, meta } = await prepareStudy(o);
-  const { preset, seeds, extras, testMajority } = meta;
+  const prepared = await prepareStudy(o, { deferExtras: true });
+  const { sweepFile, dataset: ds, dataFile, loss, l2, starts, base } = prepared;
+  const { preset, seeds, testMajority } = base;
   const full = preset === 'full';
 
-  stage('running the sweep');
+  // the extras, then the landscape's random starts, on the sweep's lanes before its runs (src/node/lane-tasks.ts)
+  stage('running the sweep (and the gradient checks, data statistics, correlations and landscape starts)');
   const ts = performance.now();
-  const outcome = await runSweep({
-    file: sweepFile,
-    out: o.out,
-    jobs: o.jobs,
-    resume: o.resume,
-    force: o.force,
-    signal: o.signal,
-    onEvent: o.onEvent,
-    onWarning: o.onWarning,
-  });
+  const tasks = studyTasks(prepared);
+  let metaWritten: StudyMeta | null = null;
+  let extrasSeconds = 0;
+  /** study.json, with the extras from the lanes, or computed here when their task did not run (or failed). */
+  const writeMeta = (fromLanes: StudyExtras | null): StudyMeta => {
+    const tx = performance.now();
+    if (fromLanes === null) stage('gradient checks, data statistics and correlations');
+    const extras = fromLanes ?? studyExtras(prepared.extrasInput);
+    if (fromLanes === null) extrasSeconds = (performance.now() - tx) / 1000;
+    metaWritten = writeStudyMeta(o.out, base, extras);
+    return metaWritten;
+  };
+  let outcome: Awaited<ReturnType<typeof runSweep>>;
+  try {
+    outcome = await runSweep({
+      file: sweepFile,
+      out: o.out,
+      jobs: o.jobs,
+      resume: o.resume,
+      force: o.force,
+      signal: o.signal,
+      onEvent: (e) => {
+        // the report's modules load while the workers start and run (a failure shows when the report needs them)
+        if (e.type === 'begin') loadReportModules().catch(() => {});
+        o.onEvent?.(e);
+      },
+      onWarning: o.onWarning,
+      tasks,
+    });
+  } catch (e) {
+    // study.json is written whatever happens to the sweep, as when the extras ran before it
+    if (metaWritten === null) {
+      try {
+        writeMeta(null);
+      } catch {}
+    }
+    throw e;
+  }
   const sweepSeconds = (performance.now() - ts) / 1000;
+  const results = outcome.tasks.flatMap((t) => ('result' in t ? [t.result] : []));
+  const fromLanes = results.find((r) => r.type === 'extras');
+  if (fromLanes?.type === 'extras') extrasSeconds = fromLanes.seconds;
+  const meta = writeMeta(fromLanes?.type === 'extras' ? fromLanes.extras : null);
+  const { extras } = meta;
   if (outcome.failures.length > 0) {
     throw new OptlabError(
       `${outcome.failures.length} run(s) of the study failed (first: ${outcome.failures[0].id}: ${outcome.failures[0].message.split('\n')[0]}); see ${o.out}`,
@@ -346,14 +456,18 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   }
 
   if (starts > 0) {
-    stage(`the landscape: minimizing from ${starts} random starts`);
     const tl = performance.now();
-    await ensureStudyLandscape(o.out, { dataset: ds });
-    seconds.landscape = (performance.now() - tl) / 1000;
+    // the random starts ran on the sweep's lanes (if one did not, all are minimized here, as before)
+    const starting = tasks.filter((t) => t.type === 'minimize').length;
+    const done = results.flatMap((r) => (r.type === 'minimize' ? [r] : []));
+    const randomEnds = starting > 0 && done.length === starting ? done.map((r) => r.end) : undefined;
+    await ensureStudyLandscape(o.out, { dataset: ds, onStage: stage, ...(randomEnds ? { randomEnds } : {}) });
+    // its own time where it ran: the grouping here, plus the minimizations on the sweep's lanes
+    seconds.landscape = (performance.now() - tl) / 1000 + (randomEnds ? done.reduce((t, r) => t + r.seconds, 0) : 0);
   }
 
   if (o.reference === 'scipy')
-    await addScipyReference({
+    await (await import('./reference.js')).addScipyReference({
       out: o.out,
       dataFile,
       onStage: stage,
@@ -368,6 +482,7 @@ export async function runStudy(o: StudyOptions): Promise<StudyOutcome> {
   seconds.report = (performance.now() - tr) / 1000;
   seconds.total = (performance.now() - t0) / 1000;
 
+  const { factsOf } = (await loadReportModules()).report;
   const facts = factsOf({
     preset,
     data: studyData,
@@ -407,13 +522,54 @@ function runX(out: string, run: RunRow): Float64Array | null {
 /** A run counts as having stopped at a stationary point when its final gradient norm is at most this. */
 const STATIONARY = 1e-5;
 
+/** The landscape's tolerance and iteration budget. */
+const LANDSCAPE_BUDGET = landscapeBudget({ tol: 1e-6, maxIter: 2000 });
+
+/**
+ * The study's extras and its landscape's random starts as tasks for the sweep's lanes (src/node/lane-tasks.ts),
+ * longest first, on the sweep's entry of the smooth problem's data; none when the sweep has no such entry (the
+ * study then computes them itself after the sweep).
+ */
+function studyTasks(p: PreparedStudy): LaneTask[] {
+  const { sweepFile, dataset: ds, extrasInput: ex } = p;
+  const ls = p.base.landscapeSetting!;
+  const runs = expandSweep(readSweep(readFileSync(sweepFile, 'utf8'), sweepFile));
+  const ref = runs.find(
+    (r) => r.dataset.data === ls.data && r.dataset.labels === ls.labels && (r.dataset.subset ?? null) === ls.subset,
+  )?.dataset;
+  if (ref === undefined) return [];
+  const d = ds.X.cols;
+  const starts =
+    ls.starts > 0 ? landscapeStarts(d, { randomStarts: ls.starts, seed: 1000 + ls.seedOffset, zeros: false }) : [];
+  return [
+    { type: 'extras', ...onData(ref.key, ds), name: ex.name, rawLabels: ex.rawLabels, encoding: ex.encoding },
+    ...starts.map(
+      (start): LaneTask => ({
+        type: 'minimize',
+        ...onData(ref.key, ds),
+        loss: ls.loss,
+        l2: ls.l2,
+        method: landscapeMethod(d),
+        budget: LANDSCAPE_BUDGET,
+        start,
+      }),
+    ),
+  ];
+}
+
 /**
  * The landscape of the study's smooth problem: `starts` seeded N(0, I) starts (seeds after the study's own)
  * minimized by BFGS (L-BFGS above 1000 features) to ‖∇f‖ ≤ 1e-6, grouped with the end point of the study's
  * reference run from zeros; then every full-batch run of the smooth problem that stopped at a stationary
  * point is told which point it reached.
  */
-function studyLandscape(out: string, objective: Objective, starts: number, seedOffset: number): LandscapeFacts {
+function studyLandscape(
+  out: string,
+  objective: Objective,
+  starts: number,
+  seedOffset: number,
+  randomEnds?: EndPoint[],
+): LandscapeFacts {
   const dirRuns = readRunsJsonl(out);
   const smooth = dirRuns.filter((r) => r.objective.lambda === 0);
   const extra: EndPoint[] = [];
@@ -427,15 +583,19 @@ function studyLandscape(out: string, objective: Objective, starts: number, seedO
         gradNorm: r.result.gradNorm,
       });
   }
-  const land = landscape(objective, {
-    randomStarts: starts,
-    seed: 1000 + seedOffset,
-    zeros: extra.length === 0,
-    tol: 1e-6,
-    maxIter: 2000,
-    method: landscapeMethod(objective.d),
-    extra,
-  });
+  // the order of landscape(): the extra end points, zeros (only without a reference run), the random starts
+  const method = landscapeMethod(objective.d);
+  const own = randomEnds
+    ? [
+        ...landscapeStarts(objective.d, { randomStarts: 0, zeros: extra.length === 0 }).map((s) =>
+          minimizeFromStart(objective, method, LANDSCAPE_BUDGET, s),
+        ),
+        ...randomEnds,
+      ]
+    : landscapeStarts(objective.d, { randomStarts: starts, seed: 1000 + seedOffset, zeros: extra.length === 0 }).map(
+        (s) => minimizeFromStart(objective, method, LANDSCAPE_BUDGET, s),
+      );
+  const land = groupEndPoints(objective, [...extra, ...own]);
   const reached: Record<string, number | null> = {};
   for (const r of smooth) {
     if (r.method === 'sgd' || r.method === 'adagrad' || r.method === 'adam' || r.method === 'sbfgs') continue;

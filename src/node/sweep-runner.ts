@@ -5,8 +5,9 @@
  * 2. with `resume`, finds the runs already finished in DIR/runs/ (only for the same validated sweep);
  * 3. loads every dataset once (relative paths are read relative to the sweep file's folder), checks that
  *    every pending run's method can be built on it;
- * 4. runs the pending runs in sweep order, on the main thread (`jobs` = 1) or on a pool of worker threads
- *    that share the datasets through SharedArrayBuffers; each finished run is written at once, atomically,
+ * 4. runs the pending runs on the main thread (`jobs` = 1, in sweep order) or on a pool of worker threads
+ *    that share the datasets through SharedArrayBuffers (longest expected run first, src/sweep/cost.ts, so
+ *    that the lanes end together; `tasks` before them); each finished run is written at once, atomically,
  *    to DIR/runs/<file>.json;
  * 5. at the end, or when `signal` aborts (Ctrl-C: no new run starts, runs in flight are interrupted and not
  *    kept), writes DIR/runs.jsonl, DIR/trace.jsonl and DIR/manifest.json atomically, in sweep order.
@@ -32,6 +33,7 @@ import { OptlabError } from '../errors.js';
 import { createMethod } from '../methods/index.js';
 import { toJson } from '../run/json.js';
 import { checkRunMemory } from '../run/memory-guard.js';
+import { expectedCost } from '../sweep/cost.js';
 import { executeRun, type RunData, type RunProgress, runRowWithoutX, traceRows } from '../sweep/execute.js';
 import { type DatasetRef, expandSweep, type RunSpec } from '../sweep/expand.js';
 import type { Manifest, RunFile, RunRow } from '../sweep/results.js';
@@ -40,6 +42,7 @@ import type { Shard } from '../sweep/shard.js';
 import { VERSION } from '../version.js';
 import { writeFileAtomic } from './atomic.js';
 import { OutputError, writing } from './fs-errors.js';
+import { type LaneTask, type LaneTaskResult, runLaneTask } from './lane-tasks.js';
 import { loadDataset, loadTestSet } from './load.js';
 import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
 import { checkResumeDatasets } from './resume-check.js';
@@ -50,10 +53,14 @@ export interface WorkerData {
   datasets: Array<{ key: string; data: RunData }>;
   sliceMs: number;
 }
-export type ToWorker = { type: 'run'; spec: RunSpec } | { type: 'abort' };
+export type ToWorker =
+  | { type: 'run'; spec: RunSpec }
+  | { type: 'task'; id: string; task: LaneTask }
+  | { type: 'abort' };
 export type FromWorker =
   | { type: 'progress'; progress: RunProgress }
   | { type: 'done'; id: string; file: RunFile }
+  | { type: 'task-done'; id: string; result: LaneTaskResult }
   | { type: 'failed'; id: string; message: string };
 
 /** What happens during a sweep, for a progress display. */
@@ -90,6 +97,12 @@ export interface SweepOptions {
   sliceMs?: number;
   /** Run only this shard, in a results folder shared with the other shards (see the module comment). */
   shard?: Shard;
+  /**
+   * Other work for the sweep's lanes (src/node/lane-tasks.ts: the study's landscape minimizations), done before
+   * the sweep's runs on the same threads; their results come back in `SweepOutcome.tasks`. Not run when the
+   * sweep is interrupted before they start.
+   */
+  tasks?: LaneTask[];
 }
 
 export interface SweepOutcome {
@@ -100,6 +113,8 @@ export interface SweepOutcome {
   failures: Array<{ id: string; message: string }>;
   /** With `shard`: the shard's record file (the manifest's counts are the shard's). */
   shardRecord?: string;
+  /** The result of each of `SweepOptions.tasks`, in its order: an end point, or why it failed or did not run. */
+  tasks: Array<{ result: LaneTaskResult } | { error: string }>;
 }
 
 /** `out/runs.jsonl` etc. */
@@ -177,8 +192,12 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   if (shard) shard.begin();
   else writeFileAtomic(paths.manifest, `${toJson(manifest('running', 0))}\n`);
 
-  // run
-  const lanes = Math.max(1, Math.min(jobs, pending.length));
+  // run: the tasks first, then the runs; on several lanes the runs go longest first (expected cost, see
+  // src/sweep/cost.ts), so that no long run starts last while the other lanes have nothing left to do
+  const tasks = o.tasks ?? [];
+  const lanes = Math.max(1, Math.min(jobs, pending.length + tasks.length));
+  const ordered = lanes > 1 ? longestFirst(pending, datasets) : pending;
+  const taskResults: SweepOutcome['tasks'] = tasks.map(() => ({ error: 'not run (the sweep was interrupted)' }));
   emit({ type: 'begin', total: mine.length, resumed, pending: pending.length, lanes, out: o.out });
   const sliceMs = o.sliceMs ?? 50;
   const shared = lanes > 1 ? shareAll(datasets) : [];
@@ -194,10 +213,20 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   };
   if (o.signal?.aborted) onAbort();
   o.signal?.addEventListener('abort', onAbort, { once: true });
+  let nextTask = 0;
   let next = 0;
   const lane = async (ex: Lane) => {
-    while (!aborted && next < pending.length) {
-      const spec = pending[next++];
+    while (!aborted && nextTask < tasks.length) {
+      const i = nextTask++;
+      try {
+        taskResults[i] = { result: await ex.task(`task:${i}`, tasks[i]) };
+      } catch (e) {
+        if (!(e instanceof RunFailure || e instanceof OptlabError)) throw e;
+        taskResults[i] = { error: e.message };
+      }
+    }
+    while (!aborted && next < ordered.length) {
+      const spec = ordered[next++];
       emit({ type: 'start', run: spec });
       try {
         const file = await ex.run(spec, (progress) => emit({ type: 'progress', run: spec, progress }));
@@ -232,7 +261,14 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   if (shard) {
     const status = aborted && finished.size + failures.length < mine.length ? 'interrupted' : 'complete';
     shard.end(status, failures);
-    return { status, manifest: manifest(status, failures.length), spec, failures, shardRecord: shard.path };
+    return {
+      status,
+      manifest: manifest(status, failures.length),
+      spec,
+      failures,
+      shardRecord: shard.path,
+      tasks: taskResults,
+    };
   }
 
   // consolidate, in sweep order, from the files on disk (resumed and new alike)
@@ -250,7 +286,17 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   const status = aborted && finished.size + failures.length < runs.length ? 'interrupted' : 'complete';
   const final = manifest(status, failures.length);
   writeFileAtomic(paths.manifest, `${toJson(final)}\n`);
-  return { status, manifest: final, spec, failures };
+  return { status, manifest: final, spec, failures, tasks: taskResults };
+}
+
+/** The runs by expected cost, largest first (a stable sort: equal costs keep the sweep's order). */
+function longestFirst(runs: RunSpec[], datasets: Map<string, RunData>): RunSpec[] {
+  const cost = new Map<RunSpec, number>();
+  for (const r of runs) {
+    const X = datasets.get(r.dataset.key)!.train.X;
+    cost.set(r, expectedCost(r, { rows: X.rows, nnz: X.rowPtr[X.rows], features: X.cols }));
+  }
+  return [...runs].sort((a, b) => cost.get(b)! - cost.get(a)!);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -406,6 +452,8 @@ class RunFailure extends Error {}
 
 interface Lane {
   run(spec: RunSpec, onProgress: (p: RunProgress) => void): Promise<RunFile>;
+  /** Runs a task (`id`: unique in the sweep). */
+  task(id: string, task: LaneTask): Promise<LaneTaskResult>;
   /** Interrupts the run in flight and every later one. */
   abort(): void;
   close(): Promise<void>;
@@ -431,6 +479,9 @@ class MainThreadLane implements Lane {
         }
       },
     });
+  }
+  async task(_id: string, task: LaneTask): Promise<LaneTaskResult> {
+    return runLaneTask(task, this.datasets);
   }
   abort(): void {
     this.ctl.abort();
@@ -461,6 +512,7 @@ class WorkerLane implements Lane {
   private current: {
     id: string;
     resolve: (f: RunFile) => void;
+    resolveTask: (r: LaneTaskResult) => void;
     reject: (e: Error) => void;
     onProgress: (p: RunProgress) => void;
   } | null = null;
@@ -482,6 +534,7 @@ class WorkerLane implements Lane {
       else if (m.id === c.id) {
         this.current = null;
         if (m.type === 'done') c.resolve(m.file);
+        else if (m.type === 'task-done') c.resolveTask(m.result);
         else c.reject(new RunFailure(m.message));
       }
     });
@@ -501,9 +554,19 @@ class WorkerLane implements Lane {
     this.worker ??= this.spawn();
     const w = this.worker;
     return new Promise<RunFile>((resolve, reject) => {
-      this.current = { id: spec.id, resolve, reject, onProgress };
+      this.current = { id: spec.id, resolve, resolveTask: () => {}, reject, onProgress };
       w.postMessage({ type: 'run', spec } satisfies ToWorker);
       if (this.aborted) w.postMessage({ type: 'abort' } satisfies ToWorker);
+    });
+  }
+
+  task(id: string, task: LaneTask): Promise<LaneTaskResult> {
+    if (this.closed) return Promise.reject(new RunFailure('the sweep is stopping'));
+    this.worker ??= this.spawn();
+    const w = this.worker;
+    return new Promise<LaneTaskResult>((resolveTask, reject) => {
+      this.current = { id, resolve: () => {}, resolveTask, reject, onProgress: () => {} };
+      w.postMessage({ type: 'task', id, task } satisfies ToWorker);
     });
   }
 

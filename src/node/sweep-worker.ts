@@ -4,12 +4,14 @@
  * `RunFile` back. An 'abort' message interrupts the run in flight (its partial result comes back with stop
  * reason 'interrupted'; the main thread does not keep it) and every later one.
  *
- * Protocol (types in sweep-runner.ts): in `{type: 'run', spec}` | `{type: 'abort'}`;
- * out `{type: 'progress', progress}` | `{type: 'done', id, file}` | `{type: 'failed', id, message}`.
+ * Protocol (types in sweep-runner.ts): in `{type: 'run', spec}` | `{type: 'task', id, task}` | `{type: 'abort'}`;
+ * out `{type: 'progress', progress}` | `{type: 'done', id, file}` | `{type: 'task-done', id, result}` |
+ * `{type: 'failed', id, message}`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { OptlabError } from '../errors.js';
 import { executeRun, type RunData } from '../sweep/execute.js';
+import { runLaneTask } from './lane-tasks.js';
 import type { FromWorker, ToWorker, WorkerData } from './sweep-runner.js';
 
 const port = parentPort;
@@ -51,9 +53,20 @@ async function run(spec: Extract<ToWorker, { type: 'run' }>['spec']): Promise<vo
   }
 }
 
+/** A task (src/node/lane-tasks.ts) runs at once, to its end: tasks come before the runs, and an abort stops no task. */
+function task(m: Extract<ToWorker, { type: 'task' }>): void {
+  try {
+    post({ type: 'task-done', id: m.id, result: runLaneTask(m.task, datasets) });
+  } catch (e) {
+    const message = e instanceof OptlabError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+    post({ type: 'failed', id: m.id, message });
+  }
+}
+
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'abort') {
     aborted = true;
     controller?.abort();
-  } else void run(msg.spec);
+  } else if (msg.type === 'task') task(msg);
+  else void run(msg.spec);
 });

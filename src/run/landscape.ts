@@ -116,13 +116,25 @@ export function landscapeMethod(d: number): MethodConfig {
 /** Minimizes `problem` (its smooth part: λ must be 0) from zeros and random starts, then groups the end points. */
 export function landscape(problem: Problem, opts: LandscapeOptions = {}): Landscape {
   if (problem.l1 !== 0) throw new OptlabError('the landscape maps the smooth problem: λ (L1) must be 0');
-  const d = problem.d;
+  const method = opts.method ?? landscapeMethod(problem.d);
+  const budget = landscapeBudget(opts);
+  const ends: EndPoint[] = [...(opts.extra ?? [])];
+  for (const s of landscapeStarts(problem.d, opts)) ends.push(minimizeFromStart(problem, method, budget, s));
+  return groupEndPoints(problem, ends, opts);
+}
+
+/** A start of the landscape: its name (`zeros`, `randn#SEED`) and x₀. */
+export interface LandscapeStart {
+  name: string;
+  x0: Float64Array;
+}
+
+/** The starts of {@link landscape}, in its order: zeros (unless `zeros: false`), then the seeded random starts. */
+export function landscapeStarts(d: number, opts: LandscapeOptions = {}): LandscapeStart[] {
   const k = opts.randomStarts ?? 5;
   const seed = opts.seed ?? 1;
   const scale = opts.scale ?? 1;
-  const method = opts.method ?? landscapeMethod(d);
-  const budget = { tol: opts.tol ?? 1e-7, maxIter: opts.maxIter ?? 2000 };
-  const starts: Array<{ name: string; x0: Float64Array }> = [];
+  const starts: LandscapeStart[] = [];
   if (opts.zeros ?? true) starts.push({ name: 'zeros', x0: new Float64Array(d) });
   for (let i = 0; i < k; i++) {
     const rng = new Rng(seed + i);
@@ -130,12 +142,29 @@ export function landscape(problem: Problem, opts: LandscapeOptions = {}): Landsc
     for (let j = 0; j < d; j++) x0[j] = scale * rng.normal();
     starts.push({ name: `randn#${seed + i}`, x0 });
   }
-  const ends: EndPoint[] = [...(opts.extra ?? [])];
-  for (const s of starts) {
-    const r = minimize(problem, method, { ...budget, init: s.x0 });
-    ends.push({ start: s.name, x: r.x, value: r.value, gradNorm: r.gradNorm, stopReason: r.stopReason });
-  }
-  return groupEndPoints(problem, ends, opts);
+  return starts;
+}
+
+/** The tolerance and iteration budget of {@link landscape}'s minimizations. */
+export function landscapeBudget(opts: Pick<LandscapeOptions, 'tol' | 'maxIter'> = {}): {
+  tol: number;
+  maxIter: number;
+} {
+  return { tol: opts.tol ?? 1e-7, maxIter: opts.maxIter ?? 2000 };
+}
+
+/**
+ * One minimization of {@link landscape}: the same call wherever it runs (the study runs them on its sweep's
+ * worker threads, then groups them with {@link groupEndPoints}), so the same end point, bit for bit.
+ */
+export function minimizeFromStart(
+  problem: Problem,
+  method: MethodConfig,
+  budget: { tol: number; maxIter: number },
+  start: LandscapeStart,
+): EndPoint {
+  const r = minimize(problem, method, { ...budget, init: start.x0 });
+  return { start: start.name, x: r.x, value: r.value, gradNorm: r.gradNorm, stopReason: r.stopReason };
 }
 
 /** Groups end points into distinct points (see the module comment) and measures each. */

@@ -99,17 +99,22 @@ export function studyExtras(input: ExtrasInput): StudyExtras {
       ...(input.gradcheckRows !== undefined ? { rows: input.gradcheckRows } : {}),
     }),
   }));
-  const objective = new Objective(X, y, { loss: 'sigmoid-lsq' });
-  const g = new Float64Array(objective.d);
-  objective.valueGrad(new Float64Array(objective.d), g);
-  let lambdaMax = 0;
-  for (let j = 0; j < g.length; j++) lambdaMax = Math.max(lambdaMax, Math.abs(g[j]));
   return {
     dataset: input.name,
     stats: dataStats(X, input.rawLabels),
     correlation: correlationMatrix(X),
     gradchecks,
     stability: stabilityRows(input.encoding === '01' ? [0, 1] : [-1, 1]),
-    lambdaMax,
+    lambdaMax: studyLambdaMax(X, y),
   };
+}
+
+/** λ_max = ‖∇f(0)‖∞ of the study's objective (sigmoid-lsq on these labels): {@link StudyExtras.lambdaMax}. */
+export function studyLambdaMax(X: Csr, y: Float64Array): number {
+  const objective = new Objective(X, y, { loss: 'sigmoid-lsq' });
+  const g = new Float64Array(objective.d);
+  objective.valueGrad(new Float64Array(objective.d), g);
+  let lambdaMax = 0;
+  for (let j = 0; j < g.length; j++) lambdaMax = Math.max(lambdaMax, Math.abs(g[j]));
+  return lambdaMax;
 }

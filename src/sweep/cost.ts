@@ -1,7 +1,8 @@
 /**
  * The expected cost of a run, from its method, parameters, budgets and dataset size alone (before running it),
  * in units of "one stored non-zero or one row touched once" — the work of a full value-and-gradient pass is
- * `nnz + n` units. Used to balance the shards of a sweep (src/sweep/shard.ts); never to schedule in time.
+ * `nnz + n` units. Used to balance the shards of a sweep (src/sweep/shard.ts), and to start a sweep's longest
+ * runs first on its worker threads (src/node/sweep-runner.ts); it never changes a result.
  *
  *   cost = passes · (nnz + n) + steps · v(d)
  *

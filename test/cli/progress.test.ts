@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createDisplay } from '../../src/cli/progress.js';
 import { expandSweep } from '../../src/sweep/expand.js';
 import { readSweep } from '../../src/sweep/schema.js';
-import { optlab } from '../helpers/cli.js';
+import { CLI_ARGS, optlab } from '../helpers/cli.js';
 import { PTY_RUNNER, sh, underPty } from './pty.js';
 
 const ESC = '\x1b';
@@ -52,9 +52,8 @@ function sweepFile(dir: string): string {
   return p;
 }
 
-/** The optlab command line from source, for a shell. */
-const cli = (args: string[]) =>
-  [process.execPath, '--import', 'tsx', resolve('src/cli/main.ts'), ...args].map(sh).join(' ');
+/** The optlab command line (test/helpers/cli.ts's CLI), for a shell. */
+const cli = (args: string[]) => [process.execPath, ...CLI_ARGS, ...args].map(sh).join(' ');
 
 /** On CI a missing pseudo-terminal runner fails; elsewhere the TTY tests say why they skip. */
 function needPty(t: { skip(msg: string): void }): boolean {

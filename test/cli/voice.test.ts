@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Command } from 'commander';
 import { buildProgram, COMMANDS, EXIT_CODES, main } from '../../src/cli/program.js';
-import { optlab } from '../helpers/cli.js';
+import { CLI_ARGS, optlab } from '../helpers/cli.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'optlab-voice-'));
 
@@ -204,7 +204,7 @@ describe('the CLI voice: help and exit codes', () => {
   it('Ctrl-C on a run: it stops with reason interrupted, prints its result and exits 130', async () => {
     const dir = tmp();
     const args = ['run', '--data', dataFile(dir), '--method', 'gd', '--max-iter', '100000000', '--tol', '0'];
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, [...CLI_ARGS, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -222,7 +222,7 @@ describe('the CLI voice: help and exit codes', () => {
 
   it('optlab ... | head: the reader gone, it stops quietly with no EPIPE trace', async () => {
     const dir = tmp();
-    const cli = [process.execPath, '--import', 'tsx', resolve('src/cli/main.ts')].join(' ');
+    const cli = [process.execPath, ...CLI_ARGS].join(' ');
     // --json with 3000 trace points is far more than a pipe holds, so the write meets the closed pipe
     const r = spawnSync(
       'bash',

@@ -1,5 +1,23 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { distIsFresh } from '../../scripts/ensure-build.mjs';
+
+/**
+ * Where the tests' child processes find the CLI: the compiled dist/cli/main.js when dist/ is fresh (built from
+ * the sources as they are: `npm test` builds it first, scripts/ensure-build.mjs), else the sources through tsx
+ * (a test run by hand after an edit). Both are the same program; the compiled one starts without compiling
+ * TypeScript in every process and worker thread. OPTLAB_TEST_CLI=source or =dist forces one.
+ */
+export const CLI_FROM: 'dist' | 'source' =
+  process.env.OPTLAB_TEST_CLI === 'source' || process.env.OPTLAB_TEST_CLI === 'dist'
+    ? process.env.OPTLAB_TEST_CLI
+    : distIsFresh(resolve('.'))
+      ? 'dist'
+      : 'source';
+
+/** Node's arguments that start the CLI (`[process.execPath, ...CLI_ARGS, ...args]` is `optlab args`). */
+export const CLI_ARGS: readonly string[] =
+  CLI_FROM === 'dist' ? [resolve('dist/cli/main.js')] : ['--import', 'tsx', resolve('src/cli/main.ts')];
 
 /**
  * Milliseconds a CLI call may take unless its test passes its own budget: 5 minutes, far above any call's
@@ -9,7 +27,7 @@ import { resolve } from 'node:path';
 export const DEFAULT_CLI_TIMEOUT_MS = Number(process.env.OPTLAB_TEST_CLI_TIMEOUT_MS ?? 300_000);
 
 /**
- * Runs the CLI from source (node + tsx), as a user would run `optlab ARGS`; returns code and outputs.
+ * Runs the CLI (see {@link CLI_ARGS}), as a user would run `optlab ARGS`; returns code and outputs.
  * `timeoutMs`: the call's limit, from the calling test's own budget (default DEFAULT_CLI_TIMEOUT_MS); a call
  * killed at its limit returns code −1 with the reason appended to stderr.
  */
@@ -19,9 +37,8 @@ export function optlab(
   input?: string,
   options: { timeoutMs?: number } = {},
 ): { code: number; stdout: string; stderr: string } {
-  const main = resolve('src/cli/main.ts');
   const timeout = options.timeoutMs ?? DEFAULT_CLI_TIMEOUT_MS;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', main, ...args], {
+  const r = spawnSync(process.execPath, [...CLI_ARGS, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     input,

@@ -11,14 +11,14 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { writeFileAtomic } from '../../src/node/atomic.js';
 import { OutputError } from '../../src/node/fs-errors.js';
 import { MARKER } from '../../src/node/output-folder.js';
 import { runSweep } from '../../src/node/sweep-runner.js';
 import { Rng } from '../../src/run/rng.js';
-import { optlab } from '../helpers/cli.js';
+import { CLI_ARGS, optlab } from '../helpers/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'optlab-safety-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -192,14 +192,10 @@ describe('file-system errors: one clear line, no respawn, no hang, files left va
     const out = join(mnt, 'out');
     writeFileSync(join(mnt, 'filler'), Buffer.alloc(1024 * 1024 - 96 * 1024)); // 96 KiB left
     const t0 = Date.now();
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', resolve('src/cli/main.ts'), 'sweep', file, '--out', out, '--jobs', '2', '--quiet'],
-      {
-        encoding: 'utf8',
-        timeout: 90_000,
-      },
-    );
+    const r = spawnSync(process.execPath, [...CLI_ARGS, 'sweep', file, '--out', out, '--jobs', '2', '--quiet'], {
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
     assert.notEqual(r.signal, 'SIGTERM', `the sweep hung (killed after ${Date.now() - t0} ms)`);
     assert.equal(r.status, 74, r.stderr);
     assert.match(r.stderr, /^optlab: cannot write .*: no space left on the device \(ENOSPC\)\n$/);

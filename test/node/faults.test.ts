@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Rng } from '../../src/run/rng.js';
+import { CLI_ARGS } from '../helpers/cli.js';
 
 /**
  * Faults during `optlab sweep`: SIGINT, SIGTERM and SIGKILL at seeded random moments (a few ms after the k-th
@@ -16,7 +17,6 @@ import { Rng } from '../../src/run/rng.js';
 const TRIALS = Number(process.env.FAULT_TRIALS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'optlab-faults-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const main = resolve('src/cli/main.ts');
 
 const rng = new Rng(2026);
 const lines: string[] = [];
@@ -47,9 +47,7 @@ function sweep(out: string, extra: string[] = []): Promise<{ code: number | null
   return new Promise((res) => {
     const t0 = Date.now();
     const p = spawn(process.execPath, [
-      '--import',
-      'tsx',
-      main,
+      ...CLI_ARGS,
       'sweep',
       sweepFile,
       '--out',
@@ -70,7 +68,7 @@ function sweep(out: string, extra: string[] = []): Promise<{ code: number | null
  */
 function interrupted(out: string, signal: NodeJS.Signals, afterDone: number, extraMs: number) {
   return new Promise<{ code: number | null; signal: string | null }>((res) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', main, 'sweep', sweepFile, '--out', out, '--jobs', '2']);
+    const p = spawn(process.execPath, [...CLI_ARGS, 'sweep', sweepFile, '--out', out, '--jobs', '2']);
     let done = 0;
     let text = '';
     let timer: NodeJS.Timeout | undefined;

@@ -17,6 +17,7 @@ import { expandSweep } from '../../src/sweep/expand.js';
 import type { Manifest, RunRow, ShardRecord } from '../../src/sweep/results.js';
 import { readSweep } from '../../src/sweep/schema.js';
 import { compareIds, partition } from '../../src/sweep/shard.js';
+import { CLI_ARGS } from '../helpers/cli.js';
 import { findDataFile } from '../helpers/data.js';
 
 const START = 'bash scripts/slurm/start.sh';
@@ -49,9 +50,9 @@ function needCluster(t: TestContext): NodeJS.ProcessEnv | undefined {
   return undefined;
 }
 
-/** `optlab ARGS` from source, with a time limit that fits a cluster's queue. */
+/** `optlab ARGS` (test/helpers/cli.ts's CLI), with a time limit that fits a cluster's queue. */
 function optlab(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), ...args], {
+  const r = spawnSync(process.execPath, [...CLI_ARGS, ...args], {
     encoding: 'utf8',
     env: { OPTLAB_SLURM_POLL_MS: '250', ...env },
     timeout: 300_000,
@@ -65,7 +66,7 @@ function optlabAsync(
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', resolve('src/cli/main.ts'), ...args], { env });
+    const p = spawn(process.execPath, [...CLI_ARGS, ...args], { env });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (b) => {

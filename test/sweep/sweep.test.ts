@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadDataset, loadTestSet } from '../../src/node/load.js';
 import { runSweep, type SweepEvent, type SweepOptions } from '../../src/node/sweep-runner.js';
@@ -14,7 +14,7 @@ import { executeRun, type RunData, traceRows } from '../../src/sweep/execute.js'
 import { expandSweep } from '../../src/sweep/expand.js';
 import type { Manifest, RunFile, RunRow, TraceRow } from '../../src/sweep/results.js';
 import { validateSweep } from '../../src/sweep/schema.js';
-import { optlab } from '../helpers/cli.js';
+import { CLI_ARGS, optlab } from '../helpers/cli.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'optlab-sweep-'));
 
@@ -332,11 +332,9 @@ describe('optlab sweep (CLI)', () => {
       ].join('\n'),
     );
     const out = join(dir, 'out');
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', resolve('src/cli/main.ts'), 'sweep', file, '--out', out, '--jobs', '2'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [...CLI_ARGS, 'sweep', file, '--out', out, '--jobs', '2'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b) => (stdout += b));

@@ -18,10 +18,9 @@ import { parseLibsvm } from '../../src/data/libsvm.js';
 import { TRACE_COLUMNS } from '../../src/run/record.js';
 import { cliArgs, fromQuery, toQuery } from '../../web/src/config.js';
 import { CHROMIUM, skipWithoutBrowser } from '../helpers/browser.js';
-import { optlab } from '../helpers/cli.js';
+import { CLI_ARGS, optlab } from '../helpers/cli.js';
 import { dataDir, requireDataFile } from '../helpers/data.js';
 
-const MAIN = resolve('src/cli/main.ts');
 const LONG = { timeout: 240_000 };
 
 let server: ChildProcess | null = null;
@@ -29,7 +28,7 @@ let base = '';
 
 /** Starts `optlab serve --port 0` and resolves with the URL it prints. */
 function serve(): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [...CLI_ARGS, 'serve', '--port', '0'], {
     env: { ...process.env, OPTLAB_DATA: dataDir() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -74,7 +73,7 @@ describe('optlab serve', () => {
     const index = (await (await fetch(new URL('data/index.json', base))).json()) as Array<{ name: string }>;
     for (const d of index) assert.ok(['a9a', 'a9a.t'].includes(d.name));
     const port = new URL(base).port;
-    const taken = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', port], {
+    const taken = spawnSync(process.execPath, [...CLI_ARGS, 'serve', '--port', port], {
       encoding: 'utf8',
       timeout: 60_000,
     });
