@@ -81,6 +81,11 @@ describe('bench --compare-python plumbing (no timing is asserted)', () => {
       ...(liblinear ? ['liblinear-e0.01/a9a'] : []),
     ]);
     for (const [name, e] of Object.entries(r.entries)) {
+      // liblinear's time is a difference of two runs: under load every attempt can come out ≤ 0 (dropped, said so)
+      if (name.startsWith('liblinear') && e.rounds === 0) {
+        assert.ok(Number.isNaN(e.ratio) && (e.notes?.droppedRounds as number) > 0, name);
+        continue;
+      }
       assert.ok(e.min <= e.ratio && e.ratio <= e.max && e.ratio > 0, name);
       if (!name.startsWith('liblinear')) assert.equal(e.rounds, 2);
     }
