@@ -14,28 +14,12 @@ import { runSweep, type SweepEvent } from '../../src/node/sweep-runner.js';
 import { Objective } from '../../src/objectives/objective.js';
 import { toJson } from '../../src/run/json.js';
 import { landscapeBudget, landscapeStarts, minimizeFromStart } from '../../src/run/landscape.js';
-import { Rng } from '../../src/run/rng.js';
 import { expectedCost } from '../../src/sweep/cost.js';
 import { expandSweep } from '../../src/sweep/expand.js';
 import { readSweep } from '../../src/sweep/schema.js';
+import { writeLibsvmFixture } from '../helpers/libsvm-fixture.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'optlab-lanes-'));
-
-/** A LIBSVM file of `rows` rows with `k` of `d` features each, labels ±1 weakly tied to the features (seeded). */
-function libsvm(path: string, rows: number, d: number, k: number, seed: number): void {
-  const rng = new Rng(seed);
-  const lines: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    const y = rng.next() < 0.5 ? -1 : 1;
-    const cols = new Set<number>();
-    while (cols.size < k) cols.add(1 + rng.int(d));
-    const entries = [...cols]
-      .sort((a, b) => a - b)
-      .map((j) => `${j}:${(0.3 * y * ((j % 3) - 1) + rng.normal()).toFixed(3)}`);
-    lines.push(`${y > 0 ? '+1' : '-1'} ${entries.join(' ')}`);
-  }
-  writeFileSync(path, `${lines.join('\n')}\n`);
-}
 
 const SWEEP = [
   'name: lanes',
@@ -50,7 +34,7 @@ const SWEEP = [
 
 function setup(): { dir: string; file: string } {
   const dir = tmp();
-  libsvm(join(dir, 'train.svm'), 200, 10, 4, 3);
+  writeLibsvmFixture(join(dir, 'train.svm'), 200, 10, 4, 3);
   const file = join(dir, 'sweep.yaml');
   writeFileSync(file, SWEEP);
   return { dir, file };
@@ -129,7 +113,7 @@ describe('sweep lanes', () => {
   it("a study's extras and landscape from its lanes are the main thread's, also when the sweep is interrupted", async () => {
     const dir = tmp();
     const data = join(dir, 'train.svm');
-    libsvm(data, 300, 8, 3, 6);
+    writeLibsvmFixture(data, 300, 8, 3, 6);
     const setting: StudyOptions = {
       out: '',
       preset: 'seed',

@@ -6,27 +6,11 @@ import { describe, it } from 'node:test';
 import { mergeResults } from '../../src/node/merge.js';
 import { readShardRecords } from '../../src/node/shard-record.js';
 import { runSweep } from '../../src/node/sweep-runner.js';
-import { Rng } from '../../src/run/rng.js';
 import type { Manifest, RunFile } from '../../src/sweep/results.js';
 import { optlab } from '../helpers/cli.js';
+import { writeLibsvmFixture } from '../helpers/libsvm-fixture.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'optlab-merge-'));
-
-/** A LIBSVM file of `rows` rows with `k` of `d` features each, labels ±1 weakly tied to the features (seeded). */
-function libsvm(path: string, rows: number, d: number, k: number, seed: number): void {
-  const rng = new Rng(seed);
-  const lines: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    const y = rng.next() < 0.5 ? -1 : 1;
-    const cols = new Set<number>();
-    while (cols.size < k) cols.add(1 + rng.int(d));
-    const entries = [...cols]
-      .sort((a, b) => a - b)
-      .map((j) => `${j}:${(0.3 * y * ((j % 3) - 1) + rng.normal()).toFixed(3)}`);
-    lines.push(`${y > 0 ? '+1' : '-1'} ${entries.join(' ')}`);
-  }
-  writeFileSync(path, `${lines.join('\n')}\n`);
-}
 
 const SWEEP = [
   'name: shards',
@@ -42,8 +26,8 @@ const SWEEP = [
 
 function setup(text = SWEEP): { dir: string; file: string } {
   const dir = tmp();
-  libsvm(join(dir, 'train.svm'), 120, 10, 4, 1);
-  libsvm(join(dir, 'test.svm'), 40, 10, 4, 2);
+  writeLibsvmFixture(join(dir, 'train.svm'), 120, 10, 4, 1);
+  writeLibsvmFixture(join(dir, 'test.svm'), 40, 10, 4, 2);
   const file = join(dir, 'sweep.yaml');
   writeFileSync(file, text);
   return { dir, file };
@@ -196,7 +180,7 @@ describe('shards and merge', () => {
 
     // the same sweep over another file at the same path: the dataset's SHA-256 differs
     const moved = setup();
-    libsvm(join(moved.dir, 'train.svm'), 120, 10, 4, 99);
+    writeLibsvmFixture(join(moved.dir, 'train.svm'), 120, 10, 4, 99);
     const bOut = join(moved.dir, 'b');
     await runSweep({ file: moved.file, out: bOut, jobs: 1, shard: shard(1, 2) });
     // sweep.json names the data by its path as given, so it is the same; the SHA-256 is not
