@@ -4,6 +4,13 @@ import { OptlabError } from '../../src/errors.js';
 import { Rng } from '../../src/run/rng.js';
 
 describe('Rng (xoshiro128** seeded by SplitMix64)', () => {
+  // The plain definition: reject u ≥ 2³² − (2³² mod n), return u mod n (Rng.int computes it faster).
+  const plain = (r: Rng, n: number) => {
+    const limit = 4294967296 - (4294967296 % n);
+    let u = r.nextUint32();
+    while (u >= limit) u = r.nextUint32();
+    return u % n;
+  };
   it('matches the reference C xoshiro128** from the state (1, 2, 3, 4)', () => {
     // Outputs of Blackman & Vigna's xoshiro128starstar.c compiled with gcc, s = {1, 2, 3, 4}.
     const r = Rng.fromState(1, 2, 3, 4);
@@ -127,6 +134,35 @@ describe('Rng (xoshiro128** seeded by SplitMix64)', () => {
     assert.throws(() => r.int(0), OptlabError);
     assert.throws(() => r.int(2.5), OptlabError);
     assert.throws(() => r.int(-3), OptlabError);
+  });
+
+  it('int(n) draws what the plain rejection formula draws, for n near every power of two up to 2^32', () => {
+    const ns: number[] = [1, 2, 3, 5, 7, 10, 32561, 3000000000, 4294967295, 4294967296];
+    for (let k = 1; k <= 32; k++) ns.push(2 ** k - 1, 2 ** k, 2 ** k + 1, Math.floor(1.5 * 2 ** k));
+    const a = new Rng(77);
+    const b = new Rng(77);
+    for (let k = 0; k < 200000; k++) {
+      const n = ns[k % ns.length];
+      if (n > 4294967296) continue;
+      assert.equal(a.int(n), plain(b, n), `n = ${n}, draw ${k}`);
+    }
+    // n just above 2³¹ rejects about half the outputs: the generators must stay in step
+    assert.equal(a.nextUint32(), b.nextUint32());
+  });
+
+  it('shuffle equals Fisher–Yates with the plain formula for j', () => {
+    const a = new Rng(9);
+    const b = new Rng(9);
+    const x = Int32Array.from({ length: 5000 }, (_, i) => i);
+    const y = x.slice();
+    a.shuffle(x);
+    for (let i = y.length - 1; i > 0; i--) {
+      const j = plain(b, i + 1);
+      const t = y[i];
+      y[i] = y[j];
+      y[j] = t;
+    }
+    assert.deepEqual(x, y);
   });
 
   it('shuffle and permutation give permutations, and every position gets every value', () => {
