@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { encodeLabels } from '../../src/data/labels.js';
 import { parseLibsvm } from '../../src/data/libsvm.js';
 import { OptlabError } from '../../src/errors.js';
-import { DenseBfgs, Lbfgs } from '../../src/methods/curvature.js';
+import { DenseBfgs, Lbfgs, matVec } from '../../src/methods/curvature.js';
 import { METHOD_NAMES, METHODS, type MethodName } from '../../src/methods/index.js';
 import type { AnyMethodConfig } from '../../src/methods/params.js';
 import { Objective, type RowBatch } from '../../src/objectives/objective.js';
@@ -274,6 +274,29 @@ function denseDirection(pairs: Array<[number[], number[]]>, gamma: number, g: nu
 }
 
 describe('curvature estimates match the dense BFGS formulas', () => {
+  it("matVec gives the plain row-by-row loop's bits (four rows at a time, and the leftover rows)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 11 }), fc.integer({ min: 0, max: 2 ** 31 }), (d, seed) => {
+        let u = seed;
+        const next = () => {
+          u = (Math.imul(u, 1103515245) + 12345) >>> 0;
+          return (u / 2 ** 32 - 0.5) * 10 ** ((u % 7) - 3);
+        };
+        const M = Float64Array.from({ length: d * d }, next);
+        const v = Float64Array.from({ length: d }, next);
+        for (const sign of [1, -1] as const) {
+          const out = new Float64Array(d);
+          matVec(M, d, v, out, sign);
+          for (let i = 0; i < d; i++) {
+            let t = 0;
+            for (let j = 0; j < d; j++) t += M[i * d + j] * v[j];
+            assert.ok(Object.is(out[i], sign === 1 ? t : -t), `d = ${d}, row ${i}: ${out[i]} vs ${sign * t}`);
+          }
+        }
+      }),
+    );
+  });
+
   const pairArb = fc
     .tuple(
       fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 3, maxLength: 3 }),
