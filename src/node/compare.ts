@@ -1,9 +1,12 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { encodeLabels } from '../data/labels.js';
 import { parseLibsvm } from '../data/libsvm.js';
+import { OptlabError } from '../errors.js';
 import type { LossName } from '../objectives/losses.js';
 import { Objective } from '../objectives/objective.js';
 import { prepare } from '../run/minimize.js';
@@ -61,9 +64,41 @@ export interface CompareOptions {
   liblinearC?: number;
   /** Rounds of the liblinear entries (default 7). */
   liblinearRounds?: number;
+  /**
+   * Runs the whole study once and resolves its wall seconds (`optlab study` in a child process): with it, the
+   * entry `study/a9a` gives the study's time in SciPy value+gradient calls, each round a study and then SciPy's
+   * per-call time (or the other way round), `studyRounds` rounds (default 3).
+   */
+  study?: () => Promise<number>;
+  studyRounds?: number;
   onEntry?: (name: string, r: Ratio) => void;
   /** An entry that could not run (its tool is missing), with the reason. */
   onSkip?: (name: string, reason: string) => void;
+}
+
+/**
+ * Wall seconds of one `optlab study --quiet` (the default a9a study) in a child process started like this one
+ * (same node, same flags, same CLI entry), into a temporary folder removed afterwards; a failed study throws.
+ */
+export async function timeStudyCli(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'optlab-bench-study-'));
+  try {
+    const t = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [...process.execArgv, process.argv[1], 'study', '--out', join(dir, 'study'), '--quiet'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+      },
+    );
+    const seconds = (performance.now() - t) / 1000;
+    if (r.status !== 0)
+      throw new OptlabError(`the timed study failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').pop()}`);
+    return seconds;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The environment of the SciPy child: one BLAS thread, OPENBLAS_CORETYPE unset (for that child only). */
@@ -282,7 +317,8 @@ function compareLiblinear(
  * The compared entries: value-grad (sigmoid-lsq, logistic) against SciPy, logistic against sigmoid within
  * optlab, and L-BFGS to f* + 1e-8 at each memory from the same starts on both sides (`lbfgsStart`; time
  * ratio, and the median oracle calls of both sides with their ranges in `notes`); then, where liblinear's `train`
- * runs, `liblinear-e<eps>/a9a` (`compareLiblinear`), else one skipped entry with the reason.
+ * runs, `liblinear-e<eps>/a9a` (`compareLiblinear`), else one skipped entry with the reason; with `study`, the
+ * whole study in SciPy value+gradient calls (`study/a9a`).
  * Resolves `{ ok: false }` with the reason when python3 with numpy and scipy is missing.
  */
 export async function comparePython(
@@ -414,6 +450,32 @@ export async function comparePython(
           reached,
         },
       });
+    }
+    if (o.study) {
+      // the study's wall time over SciPy's time per sigmoid-lsq value+gradient call, in alternating rounds
+      const r: number[] = [];
+      const a: number[] = [];
+      const b: number[] = [];
+      const calls = o.calls ?? 30;
+      const scipyMs = async () =>
+        median((await py.request<{ seconds: number[] }>({ op: 'value-grad', loss: 'sigmoid-lsq', calls })).seconds) *
+        1e3;
+      for (let round = 0; round < (o.studyRounds ?? 3); round++) {
+        let seconds: number;
+        let ms: number;
+        if (round % 2 === 0) {
+          seconds = await o.study();
+          ms = await scipyMs();
+        } else {
+          ms = await scipyMs();
+          seconds = await o.study();
+        }
+        r.push(seconds / (ms / 1e3));
+        a.push(seconds);
+        b.push(ms);
+      }
+      // ratio: SciPy calls of time (optlab: study seconds, other: SciPy ms per call); issue 10's target 12,000
+      add('study/a9a', { ...summarize(r, a, b, 's'), notes: { scipyCalls: median(r), scipyMsPerCall: median(b) } });
     }
   } finally {
     py.close();

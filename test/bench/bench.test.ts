@@ -56,6 +56,7 @@ describe('bench --compare-python plumbing (no timing is asserted)', () => {
     const path = requireDataFile(t, 'a9a');
     if (!path) return;
     const names: string[] = [];
+    let studies = 0;
     const r = await comparePython({
       data: path,
       rounds: 2,
@@ -64,6 +65,12 @@ describe('bench --compare-python plumbing (no timing is asserted)', () => {
       lbfgsRounds: 2,
       liblinearEps: [0.01],
       liblinearRounds: 1,
+      // a stand-in study of 2 s then 3 s: the entry's arithmetic, not a study's time
+      study: async () => {
+        studies++;
+        return studies + 1;
+      },
+      studyRounds: 2,
       onEntry: (n) => names.push(n),
     });
     if (!r.ok) {
@@ -78,6 +85,7 @@ describe('bench --compare-python plumbing (no timing is asserted)', () => {
       'value-grad-logistic/a9a',
       'logistic/sigmoid (optlab)',
       'lbfgs-m20/a9a',
+      'study/a9a',
       ...(liblinear ? ['liblinear-e0.01/a9a'] : []),
     ]);
     for (const [name, e] of Object.entries(r.entries)) {
@@ -89,6 +97,13 @@ describe('bench --compare-python plumbing (no timing is asserted)', () => {
       assert.ok(e.min <= e.ratio && e.ratio <= e.max && e.ratio > 0, name);
       if (!name.startsWith('liblinear')) assert.equal(e.rounds, 2);
     }
+    // the study in SciPy calls: its seconds over SciPy's seconds per call, round by round
+    const st = r.entries['study/a9a'];
+    assert.equal(studies, 2);
+    assert.equal(st.optlab, 2.5);
+    assert.ok(st.other > 0.05 && st.other < 50, `SciPy ms per call ${st.other}`);
+    assert.ok(st.min < st.max && st.min * st.other <= 2e3 * 1.0001 && st.max * st.other >= 3e3 * 0.9999);
+    assert.equal(st.notes?.scipyCalls, st.ratio);
     const lb = r.entries['lbfgs-m20/a9a'].notes!;
     assert.equal(lb.reached, true);
     assert.ok((lb.optlabCalls as number) > 100 && (lb.scipyCalls as number) > 100);

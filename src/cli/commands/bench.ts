@@ -48,7 +48,7 @@ export function register(program: Command): void {
     .action(async (o: BenchFlags) => {
       // the benchmark (and the study it may run) loads only when this command runs
       const { benchA9a, benchScaling } = await import('../../node/bench.js');
-      const { comparePython } = await import('../../node/compare.js');
+      const { comparePython, timeStudyCli } = await import('../../node/compare.js');
       const where = await resolveData(o.data);
       const name = isDatasetName(o.data) ? o.data : 'data';
       if (name !== 'a9a' && !o.json) process.stderr.write('optlab: note: the lbfgs entry targets the a9a minimum\n');
@@ -88,7 +88,13 @@ export function register(program: Command): void {
         );
         compared = await comparePython({
           data: where.path,
-          onEntry: (n, r) => log(`compare: ${n}: ${spread(r)}`),
+          ...(o.study && name === 'a9a' ? { study: timeStudyCli } : {}),
+          onEntry: (n, r) =>
+            log(
+              n.startsWith('study/')
+                ? `compare: ${n}: ${formatNumber(Math.round(r.ratio))} SciPy value+gradient calls of time (${formatNumber(Math.round(r.min))}–${formatNumber(Math.round(r.max))}, ${r.rounds} rounds; ${r.optlab.toFixed(2)} s, SciPy ${r.other.toFixed(3)} ms per call)`
+                : `compare: ${n}: ${spread(r)}`,
+            ),
           onSkip: (n, reason) => log(`compare: ${n}: skipped (${reason})`),
         });
       }
