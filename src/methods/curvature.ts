@@ -1,3 +1,4 @@
+import { type DenseOps, denseOps } from './dense-ops.js';
 /**
  * Curvature estimates for quasi-Newton directions d = −H g. Each keeps an approximation H of the inverse
  * Hessian, updated from pairs s = x₊ − x, y = ∇f(x₊) − ∇f(x) (Nocedal & Wright, *Numerical Optimization*,
@@ -48,6 +49,7 @@ export const MAX_DENSE_BYTES = 2 ** 31;
  */
 export class DenseBfgs implements Curvature {
   readonly d: number;
+  private readonly ops: DenseOps;
   private readonly H: Float64Array;
   private readonly Hy: Float64Array;
   accepted = 0;
@@ -57,10 +59,12 @@ export class DenseBfgs implements Curvature {
   /** ε of the skip rule sᵀy > ε‖s‖‖y‖. */
   readonly eps: number;
 
-  constructor(d: number, eps = CURVATURE_EPS) {
+  /** `wasm: false` keeps H and its products in JavaScript (the same bits; see ./dense-ops.ts). */
+  constructor(d: number, eps = CURVATURE_EPS, opts: { wasm?: boolean } = {}) {
     this.d = d;
     this.eps = eps;
-    this.H = new Float64Array(d * d);
+    this.ops = denseOps(d, opts);
+    this.H = this.ops.H;
     this.Hy = new Float64Array(d);
     this.reset();
   }
@@ -76,7 +80,7 @@ export class DenseBfgs implements Curvature {
   }
 
   direction(g: Float64Array, out: Float64Array): void {
-    matVec(this.H, this.d, g, out, -1);
+    this.ops.matVec(g, out, -1);
   }
 
   update(s: Float64Array, y: Float64Array): boolean {
@@ -95,55 +99,13 @@ export class DenseBfgs implements Curvature {
       for (let j = 0; j < d; j++) H[j * d + j] = gamma;
     }
     const rho = 1 / sy;
-    matVec(H, d, y, Hy, 1);
+    this.ops.matVec(y, Hy, 1);
     let yHy = 0;
     for (let i = 0; i < d; i++) yHy += y[i] * Hy[i];
     const c = rho * rho * yHy + rho;
-    for (let i = 0; i < d; i++) {
-      const row = i * d;
-      const si = s[i];
-      const hyi = Hy[i];
-      for (let j = 0; j < d; j++) H[row + j] += -rho * (si * Hy[j] + hyi * s[j]) + c * si * s[j];
-    }
+    this.ops.rank2(s, Hy, rho, c);
     this.accepted++;
     return true;
-  }
-}
-
-/**
- * out = sign · M v for a dense row-major d×d matrix M: each out[i] is the sum Σ_j M[i,j] v[j] taken in order
- * j = 0, 1, …, d−1 (the plain loop's bits), four rows at a time. The four rows' sums are independent chains,
- * so the additions overlap instead of waiting on each other (one row alone is bound by the add latency):
- * 1.8× faster at d = 123 in V8.
- */
-export function matVec(M: Float64Array, d: number, v: Float64Array, out: Float64Array, sign: 1 | -1): void {
-  let i = 0;
-  for (; i + 3 < d; i += 4) {
-    const r0 = i * d;
-    const r1 = r0 + d;
-    const r2 = r1 + d;
-    const r3 = r2 + d;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let j = 0; j < d; j++) {
-      const vj = v[j];
-      s0 += M[r0 + j] * vj;
-      s1 += M[r1 + j] * vj;
-      s2 += M[r2 + j] * vj;
-      s3 += M[r3 + j] * vj;
-    }
-    out[i] = sign * s0;
-    out[i + 1] = sign * s1;
-    out[i + 2] = sign * s2;
-    out[i + 3] = sign * s3;
-  }
-  for (; i < d; i++) {
-    const row = i * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) s += M[row + j] * v[j];
-    out[i] = sign * s;
   }
 }
 

@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { encodeLabels } from '../../src/data/labels.js';
 import { parseLibsvm } from '../../src/data/libsvm.js';
 import { OptlabError } from '../../src/errors.js';
-import { DenseBfgs, Lbfgs, matVec } from '../../src/methods/curvature.js';
+import { DenseBfgs, Lbfgs } from '../../src/methods/curvature.js';
+import { denseOps, jsDenseOps, matVec } from '../../src/methods/dense-ops.js';
 import { METHOD_NAMES, METHODS, type MethodName } from '../../src/methods/index.js';
 import type { AnyMethodConfig } from '../../src/methods/params.js';
 import { Objective, type RowBatch } from '../../src/objectives/objective.js';
@@ -274,6 +275,67 @@ function denseDirection(pairs: Array<[number[], number[]]>, gamma: number, g: nu
 }
 
 describe('curvature estimates match the dense BFGS formulas', () => {
+  it("the WebAssembly dense kernels give the JavaScript loops' bits (H·v, −H·v, rank-two updates)", () => {
+    const ops = denseOps(3);
+    assert.equal(ops.kind, 'wasm', 'Node 20 has WebAssembly SIMD: the kernels must be used here');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 13 }), fc.integer({ min: 0, max: 2 ** 31 }), (d, seed) => {
+        let u = seed;
+        const next = () => {
+          u = (Math.imul(u, 1103515245) + 12345) >>> 0;
+          return (u / 2 ** 32 - 0.5) * 10 ** ((u % 7) - 3);
+        };
+        const w = denseOps(d);
+        const j = jsDenseOps(d);
+        for (let k = 0; k < d * d; k++) {
+          const v = next();
+          w.H[k] = v;
+          j.H[k] = v;
+        }
+        for (let round = 0; round < 3; round++) {
+          const v = Float64Array.from({ length: d }, next);
+          const s = Float64Array.from({ length: d }, next);
+          for (const sign of [1, -1] as const) {
+            const a = new Float64Array(d);
+            const b = new Float64Array(d);
+            w.matVec(v, a, sign);
+            j.matVec(v, b, sign);
+            for (let i = 0; i < d; i++) assert.ok(Object.is(a[i], b[i]), `d = ${d}: ${a[i]} vs ${b[i]}`);
+          }
+          const rho = next();
+          const c = next();
+          w.rank2(s, v, rho, c);
+          j.rank2(s, v, rho, c);
+          for (let k = 0; k < d * d; k++) assert.ok(Object.is(w.H[k], j.H[k]), `d = ${d}, H[${k}]`);
+        }
+      }),
+    );
+  });
+
+  it('DenseBfgs takes the same steps with the WebAssembly kernels and without (d = 123, 40 pairs)', () => {
+    const d = 123;
+    const a = new DenseBfgs(d);
+    const b = new DenseBfgs(d, undefined, { wasm: false });
+    let u = 7;
+    const next = () => {
+      u = (Math.imul(u, 1103515245) + 12345) >>> 0;
+      return u / 2 ** 32 - 0.5;
+    };
+    const g = new Float64Array(d);
+    const da = new Float64Array(d);
+    const db = new Float64Array(d);
+    for (let k = 0; k < 40; k++) {
+      const s = Float64Array.from({ length: d }, next);
+      const y = s.map((v) => 2 * v + 0.3 * next() * Math.abs(v));
+      assert.equal(a.update(s, y), b.update(s, y));
+      for (let j = 0; j < d; j++) g[j] = next();
+      a.direction(g, da);
+      b.direction(g, db);
+      for (let j = 0; j < d; j++) assert.ok(Object.is(da[j], db[j]), `pair ${k}, component ${j}`);
+    }
+    assert.equal(a.accepted, 40);
+  });
+
   it("matVec gives the plain row-by-row loop's bits (four rows at a time, and the leftover rows)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 11 }), fc.integer({ min: 0, max: 2 ** 31 }), (d, seed) => {
