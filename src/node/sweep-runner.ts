@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Csr } from '../data/csr.js';
 import type { Dataset } from '../data/dataset.js';
 import { resolveLimits } from '../data/limits.js';
@@ -42,6 +42,7 @@ import type { Shard } from '../sweep/shard.js';
 import { VERSION } from '../version.js';
 import { writeFileAtomic } from './atomic.js';
 import { OutputError, writing } from './fs-errors.js';
+import { takeWorker } from './lane-pool.js';
 import { type LaneTask, type LaneTaskResult, runLaneTask } from './lane-tasks.js';
 import { loadDataset, loadTestSet } from './load.js';
 import { checkOutputFolder, claimOutputFolder } from './output-folder.js';
@@ -54,6 +55,7 @@ export interface WorkerData {
   sliceMs: number;
 }
 export type ToWorker =
+  | { type: 'init'; data: WorkerData }
   | { type: 'run'; spec: RunSpec }
   | { type: 'task'; id: string; task: LaneTask }
   | { type: 'abort' };
@@ -489,23 +491,6 @@ class MainThreadLane implements Lane {
   async close(): Promise<void> {}
 }
 
-/**
- * The worker entry. From compiled JavaScript (dist/) it is sweep-worker.js. From TypeScript run through tsx
- * (tests, `node --import tsx src/cli/main.ts`), Node 20 does not apply tsx's hooks to worker threads (neither
- * inherited nor through `execArgv: ['--import', 'tsx']`: ".ts: Unknown file extension"), so the worker starts
- * from a few lines of JavaScript that register tsx in the worker (`tsx/esm/api`) and then import the .ts entry.
- */
-function startWorker(data: WorkerData): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const entry = new URL('./sweep-worker.ts', here).href;
-    const api = import.meta.resolve('tsx/esm/api');
-    const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(code, { eval: true, workerData: data });
-  }
-  return new Worker(new URL('./sweep-worker.js', here), { workerData: data });
-}
-
 /** Runs in a worker thread, one run at a time; a crashed worker is replaced for the next run. */
 class WorkerLane implements Lane {
   private worker: Worker | null = null;
@@ -526,7 +511,7 @@ class WorkerLane implements Lane {
   ) {}
 
   private spawn(): Worker {
-    const w = startWorker({ datasets: this.data, sliceMs: this.sliceMs });
+    const w = takeWorker({ datasets: this.data, sliceMs: this.sliceMs } satisfies WorkerData);
     w.on('message', (m: FromWorker) => {
       const c = this.current;
       if (c === null) return;

@@ -4,7 +4,7 @@
  * `RunFile` back. An 'abort' message interrupts the run in flight (its partial result comes back with stop
  * reason 'interrupted'; the main thread does not keep it) and every later one.
  *
- * Protocol (types in sweep-runner.ts): in `{type: 'run', spec}` | `{type: 'task', id, task}` | `{type: 'abort'}`;
+ * Protocol (types in sweep-runner.ts): in `{type: 'init', data}` (first, when workerData is null) | `{type: 'run', spec}` | `{type: 'task', id, task}` | `{type: 'abort'}`;
  * out `{type: 'progress', progress}` | `{type: 'done', id, file}` | `{type: 'task-done', id, result}` |
  * `{type: 'failed', id, message}`.
  */
@@ -17,8 +17,14 @@ import type { FromWorker, ToWorker, WorkerData } from './sweep-runner.js';
 const port = parentPort;
 if (port === null) throw new Error('sweep-worker.ts runs as a worker thread');
 
-const data = workerData as WorkerData;
-const datasets = new Map<string, RunData>(data.datasets.map((d) => [d.key, d.data]));
+// the data: in workerData, or (a worker started ahead of its sweep, src/node/lane-pool.ts) in a first 'init' message
+let datasets = new Map<string, RunData>();
+let sliceMs = 50;
+function init(data: WorkerData): void {
+  datasets = new Map<string, RunData>(data.datasets.map((d) => [d.key, d.data]));
+  sliceMs = data.sliceMs;
+}
+if (workerData !== null) init(workerData as WorkerData);
 let aborted = false;
 let controller: AbortController | null = null;
 
@@ -35,7 +41,7 @@ async function run(spec: Extract<ToWorker, { type: 'run' }>['spec']): Promise<vo
   try {
     const file = await executeRun(spec, datasets, {
       signal: ctl.signal,
-      sliceMs: data.sliceMs,
+      sliceMs,
       onProgress: (progress) => {
         const t = Date.now();
         if (t - last >= PROGRESS_MS) {
@@ -64,7 +70,8 @@ function task(m: Extract<ToWorker, { type: 'task' }>): void {
 }
 
 port.on('message', (msg: ToWorker) => {
-  if (msg.type === 'abort') {
+  if (msg.type === 'init') init(msg.data);
+  else if (msg.type === 'abort') {
     aborted = true;
     controller?.abort();
   } else if (msg.type === 'task') task(msg);

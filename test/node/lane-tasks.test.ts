@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { prestartLanes, waitingWorkers } from '../../src/node/lane-pool.js';
 import type { LaneTask } from '../../src/node/lane-tasks.js';
 import { loadDataset } from '../../src/node/load.js';
 import { ensureStudyLandscape, prepareStudy, runStudy, type StudyOptions } from '../../src/node/study.js';
@@ -59,6 +60,25 @@ describe('sweep lanes', () => {
       await runSweep({ file, out: join(dir, `out${jobs}`), jobs, onEvent });
       assert.deepEqual(started, jobs === 1 ? runs.map((r) => r.id) : byCost);
     }
+  });
+
+  it('workers started ahead of the sweep are taken by its lanes and give the same results', async () => {
+    const { dir, file } = setup();
+    const strip = (p: string) =>
+      readFileSync(p, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.stringify(JSON.parse(l), (k, v) => (k === 'seconds' ? undefined : v)));
+    await runSweep({ file, out: join(dir, 'fresh'), jobs: 2 });
+    assert.equal(waitingWorkers(), 0);
+    prestartLanes(2);
+    assert.equal(waitingWorkers(), 2);
+    prestartLanes(1); // one lane runs on the main thread: nothing more to start
+    assert.equal(waitingWorkers(), 2);
+    await runSweep({ file, out: join(dir, 'prestarted'), jobs: 2 });
+    assert.equal(waitingWorkers(), 0, 'both lanes took a waiting worker');
+    for (const f of ['runs.jsonl', 'trace.jsonl'])
+      assert.deepEqual(strip(join(dir, 'prestarted', f)), strip(join(dir, 'fresh', f)), f);
   });
 
   it("tasks run on the lanes, with the main thread's bits; a task on other data fails alone", async () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { runStudy } from '../../node/api.js';
@@ -75,6 +76,11 @@ export function register(program: Command): void {
   addSlurmOptions(cmd).action(async (o: StudyFlags) => {
     const out = o.out ?? defaultStudyOut();
     checkSlurmFlags(o);
+    if (!o.slurm) {
+      // the sweep's workers load on the other cores while this thread loads the study and reads the data
+      const { prestartLanes } = await import('../../node/lane-pool.js');
+      prestartLanes(o.jobs ?? availableParallelism());
+    }
     const setting = {
       out,
       preset: o.preset,
