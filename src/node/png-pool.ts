@@ -46,6 +46,12 @@ export class PngPool {
 
   constructor(private readonly size = Math.max(1, Math.min(2, availableParallelism()))) {}
 
+  /** Starts every worker now (they load resvg while the caller does other work); returns the pool. */
+  warm(): this {
+    while (!this.closed && this.all.length < this.size) this.idle.push(this.spawn());
+    return this;
+  }
+
   /** The PNG bytes of `svg` at zoom `scale`. */
   render(svg: string, scale: number): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(new OptlabError('the PNG pool is closed'));
@@ -93,6 +99,8 @@ export class PngPool {
       this.busy.delete(w);
       const i = this.all.indexOf(w);
       if (i >= 0) this.all.splice(i, 1);
+      const k = this.idle.indexOf(w); // a warmed worker can fail before its first job
+      if (k >= 0) this.idle.splice(k, 1);
       job?.reject(new OptlabError(`the PNG worker failed: ${e.message}`));
       if (!this.closed) this.pump();
     };

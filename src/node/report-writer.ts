@@ -103,8 +103,16 @@ export async function writeReport(report: Report, dir: string, opts: WriteReport
     if (seen.has(f.id)) throw new OptlabError(`figure id ${JSON.stringify(f.id)} is used twice`);
     seen.add(f.id);
   }
-  // Build the page first: it checks every id and compiles every spec, so a bad report fails before any write.
-  const html = reportHtml(report, { png, ...(opts.onWarn ? { onWarn: opts.onWarn } : {}) });
+  // The PNG pool's workers start now, loading resvg while this thread builds the page.
+  const pool = png && figures.length >= POOL_FIGURES ? new PngPool().warm() : null;
+  let html: string;
+  try {
+    // Build the page first: it checks every id and compiles every spec, so a bad report fails before any write.
+    html = reportHtml(report, { png, ...(opts.onWarn ? { onWarn: opts.onWarn } : {}) });
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
   const figDir = join(dir, 'figures');
   const files: string[][] = figures.map(() => []);
   const rOpts = resvgOptions(scale);
@@ -114,8 +122,8 @@ export async function writeReport(report: Report, dir: string, opts: WriteReport
     done++;
     opts.onProgress?.(done, figures.length, figures[i].id);
   };
-  if (png && figures.length >= POOL_FIGURES) {
-    await pooledFigures(figures, figDir, scale, files, finish, opts);
+  if (pool !== null) {
+    await pooledFigures(pool, figures, figDir, scale, files, finish, opts);
     const htmlPath = join(dir, 'report.html');
     writeFileAtomic(htmlPath, html);
     return [...files.flat(), htmlPath];
@@ -150,8 +158,12 @@ export async function writeReport(report: Report, dir: string, opts: WriteReport
   return [...files.flat(), htmlPath];
 }
 
-/** The figures' SVGs on this thread, their PNGs on a pool of worker threads (./png-pool.ts), each file as it is done. */
+/**
+ * The figures' SVGs on this thread, their PNGs on a pool of worker threads (./png-pool.ts), each file as it is
+ * done; closes the pool.
+ */
 async function pooledFigures(
+  pool: PngPool,
   figures: Figure[],
   figDir: string,
   scale: number,
@@ -159,7 +171,6 @@ async function pooledFigures(
   finish: (i: number) => void,
   opts: WriteReportOptions,
 ): Promise<void> {
-  const pool = new PngPool();
   const pending: Promise<void>[] = [];
   try {
     for (let i = 0; i < figures.length; i++) {

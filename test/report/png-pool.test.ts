@@ -4,7 +4,7 @@
  * reports a bad SVG as an error and keeps working.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -56,6 +56,46 @@ describe('PNGs on worker threads', () => {
         join(dir, 'figures', `f${k}.png`),
       ]);
     }
+  });
+
+  it('a warmed pool renders; a warmed worker that dies before its first job is replaced', async () => {
+    const pool = new PngPool(2).warm();
+    try {
+      const workers = (pool as unknown as { all: Array<{ terminate(): Promise<number> }> }).all;
+      assert.equal(workers.length, 2, 'warm() starts every worker');
+      await workers[0].terminate();
+      const svgs = await Promise.all([1, 2, 3].map((k) => renderSvg(staticSpec(spec(k)))));
+      const pngs = await Promise.all(svgs.map((svg) => pool.render(svg, 1)));
+      for (let k = 0; k < svgs.length; k++)
+        assert.deepEqual(pngs[k], svgToPng(svgs[k], { scale: 1 }), `figure ${k + 1}`);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a report whose page cannot be built fails before any write, and its warmed pool is closed', async () => {
+    const bad = { ...spec(0), mark: 'no-such-mark' } as unknown as TopLevelSpec;
+    const report: Report = {
+      title: 'bad',
+      sections: [
+        {
+          id: 's',
+          title: 'S',
+          text: '',
+          tables: [],
+          figures: Array.from({ length: POOL_FIGURES }, (_, k) => ({
+            id: `f${k}`,
+            title: `f${k}`,
+            caption: '',
+            spec: k === 3 ? bad : spec(k),
+          })),
+        },
+      ],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'optlab-pngpool-'));
+    await assert.rejects(writeReport(report, dir));
+    assert.deepEqual(readdirSync(dir), [], 'nothing written');
+    // (a pool left open would keep this test file's process alive until the runner's timeout)
   });
 
   it('a bad SVG is an error of its render; the pool renders the next one', async () => {
