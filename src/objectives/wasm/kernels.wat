@@ -5,8 +5,8 @@
 ;; index widths, and for binary or valued data):
 ;;   rowsZ_<W>_<B>     z = A_tile x (gathers, 4 independent partial sums), for a tile or a mini-batch
 ;;   lossLsq, lossLog  a branch-free f64x2 pass over the margins: Σ ℓ(z, y) and c = scale·ℓ'(z, y), with
-;;                     exp (Cody–Waite, minimax degree 11, 2^k from bits) and log1p (fdlibm's polynomial)
-;;                     computed here, not imported: no engine function, the same bits on every engine
+;;                     exp (a table of 2^(j/128), 2^k from bits) and log1p (a table of log(1 + E) at exp's
+;;                     points) computed here, not imported: no engine function, the same bits on every engine
 ;;   cscG_<R>_<B>      g += A_tileᵀ c through the tile's CSC copy of the pattern (gathers, no scatter)
 ;;   scatterG_<W>_<B>  g += A_Bᵀ c row by row, for mini-batches
 ;; The data layout and the driver are in layout.ts; the JavaScript reference kernels (../kernels.ts) are
