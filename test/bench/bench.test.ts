@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { spread } from '../../src/cli/commands/bench.js';
+import { spread, studyCalls } from '../../src/cli/commands/bench.js';
 import { measure } from '../../src/node/bench.js';
 import { comparePython, lbfgsStart, pythonEnv } from '../../src/node/compare.js';
 import { optlab } from '../helpers/cli.js';
@@ -21,6 +21,10 @@ describe('bench plumbing (no timing is asserted)', () => {
     assert.equal(
       spread({ ratio: 0.456, min: 0.41, max: 0.523, rounds: 15, optlab: 1, other: 2, unit: 'ms' }),
       '0.46x (0.41–0.52, 15 rounds)',
+    );
+    assert.equal(
+      studyCalls({ ratio: 9930.6, min: 9120.2, max: 10402, rounds: 3, optlab: 7.6, other: 0.77, unit: 's' }),
+      '9931 SciPy calls (9120–10402, 3 rounds)',
     );
   });
 

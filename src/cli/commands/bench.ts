@@ -26,6 +26,12 @@ function headline(e: BenchEntry): [string, number] {
 
 const UNITS: Record<string, string> = { mbPerSecond: 'MB/s', medianMs: 'ms', medianUs: 'µs', seconds: 's' };
 
+/** The study entry: "9931 SciPy calls (9120–10402, 3 rounds)" (its ratio is a number of calls, not a ratio). */
+export function studyCalls(r: Ratio): string {
+  const n = (v: number) => formatNumber(Math.round(v));
+  return `${n(r.ratio)} SciPy calls (${n(r.min)}–${n(r.max)}, ${r.rounds} rounds)`;
+}
+
 /** "0.46× (0.41–0.52, 15 rounds)" */
 export function spread(r: Ratio): string {
   return `${r.ratio.toFixed(2)}x (${r.min.toFixed(2)}–${r.max.toFixed(2)}, ${r.rounds} rounds)`;
@@ -92,7 +98,7 @@ export function register(program: Command): void {
           onEntry: (n, r) =>
             log(
               n.startsWith('study/')
-                ? `compare: ${n}: ${formatNumber(Math.round(r.ratio))} SciPy value+gradient calls of time (${formatNumber(Math.round(r.min))}–${formatNumber(Math.round(r.max))}, ${r.rounds} rounds; ${r.optlab.toFixed(2)} s, SciPy ${r.other.toFixed(3)} ms per call)`
+                ? `compare: ${n}: ${studyCalls(r)} of time (median ${r.optlab.toFixed(2)} s; SciPy ${r.other.toFixed(3)} ms per value+gradient)`
                 : `compare: ${n}: ${spread(r)}`,
             ),
           onSkip: (n, reason) => log(`compare: ${n}: skipped (${reason})`),
@@ -128,21 +134,28 @@ export function register(program: Command): void {
       });
       process.stdout.write(`${textTable(['entry', 'optlab (median)', 'range'], rows)}\n`);
       if (compared?.ok) {
-        const cmp = Object.entries(compared.entries).map(([n, r]) => [
-          n,
-          `${formatNumber(Number(r.optlab.toPrecision(3)))} ${r.unit}`,
-          `${formatNumber(Number(r.other.toPrecision(3)))} ${r.unit}`,
-          spread(r),
-          r.notes
-            ? Object.entries(r.notes)
-                .map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(Number(v.toPrecision(4))) : v}`)
-                .join(', ')
-            : '',
-        ]);
+        const cmp = Object.entries(compared.entries).map(([n, r]) => {
+          if (n.startsWith('study/'))
+            return [n, `${r.optlab.toFixed(2)} s`, `${r.other.toPrecision(3)} ms per call`, studyCalls(r), ''];
+          return [
+            n,
+            `${formatNumber(Number(r.optlab.toPrecision(3)))} ${r.unit}`,
+            `${formatNumber(Number(r.other.toPrecision(3)))} ${r.unit}`,
+            spread(r),
+            r.notes
+              ? Object.entries(r.notes)
+                  .map(([k, v]) => `${k} ${typeof v === 'number' ? formatNumber(Number(v.toPrecision(4))) : v}`)
+                  .join(', ')
+              : '',
+          ];
+        });
         process.stdout.write(
           `\n${textTable(['compared', 'optlab', 'other', 'ratio (min–max over rounds)', 'notes'], cmp)}\n` +
             "ratios: optlab time / the other side's (SciPy, liblinear, or optlab sigmoid-lsq for logistic/sigmoid),\n" +
             'median over rounds timed alternately in this run; below 1: optlab is faster\n' +
+            (compared.entries['study/a9a']
+              ? "study/a9a: the whole `optlab study`'s wall time in SciPy sigmoid-lsq value+gradient calls\n"
+              : '') +
             Object.entries(compared.skipped)
               .map(([n, reason]) => `${n}: skipped (${reason})\n`)
               .join(''),
