@@ -4,7 +4,7 @@
  * its own stdout to a file, so the transcript holds exactly what the terminal would show from stderr.
  */
 import { spawnSync } from 'node:child_process';
-import { DEFAULT_CLI_TIMEOUT_MS } from '../helpers/cli.js';
+import { defaultCliTimeoutMs } from '../helpers/cli.js';
 
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
 
@@ -36,7 +36,7 @@ export function underPty(command: string): { code: number; transcript: string } 
   // stdin is not a terminal here: script then gives the pty no size, and the CLI sees 80 columns
   const r = spawnSync(bin, argv, {
     encoding: 'utf8',
-    timeout: DEFAULT_CLI_TIMEOUT_MS,
+    timeout: defaultCliTimeoutMs(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return { code: r.status ?? -1, transcript: `${r.stdout ?? ''}${r.stderr ?? ''}` };

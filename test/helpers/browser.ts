@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { after } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
@@ -78,13 +79,31 @@ export async function openOffline(browser: Browser, file: string): Promise<Offli
   return { page, url, requests, blocked, errors };
 }
 
-/** Launches Chromium, opens `file` offline (see `openOffline`), runs `check` on it and closes the browser. */
+/**
+ * One Chromium per test file: launched at the first page, closed when the file's tests end (a root `after`
+ * hook, registered when this module is imported), launched again if it has gone. A launch costs about 2 s of
+ * CPU and 3 s; each page still gets its own browser context (`browser.newPage()`), closed after its check.
+ */
+let shared: Promise<Browser> | undefined;
+async function sharedBrowser(): Promise<Browser> {
+  const running = await shared?.catch(() => undefined);
+  if (running?.isConnected()) return running;
+  shared = launchChromium();
+  return shared;
+}
+after(async () => {
+  const running = await shared?.catch(() => undefined);
+  shared = undefined;
+  await running?.close();
+});
+
+/** Opens `file` offline (see `openOffline`) in the file's Chromium, runs `check` on it and closes its context. */
 export async function withOfflinePage<T>(file: string, check: (p: OfflinePage) => Promise<T>): Promise<T> {
-  const browser = await launchChromium();
+  const opened = await openOffline(await sharedBrowser(), file);
   try {
-    return await check(await openOffline(browser, file));
+    return await check(opened);
   } finally {
-    await browser.close();
+    await opened.page.context().close();
   }
 }
 

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { distIsFresh } from '../../scripts/ensure-build.mjs';
 
@@ -20,15 +21,36 @@ export const CLI_ARGS: readonly string[] =
   CLI_FROM === 'dist' ? [resolve('dist/cli/main.js')] : ['--import', 'tsx', resolve('src/cli/main.ts')];
 
 /**
- * Milliseconds a CLI call may take unless its test passes its own budget: 5 minutes, far above any call's
- * time on a quiet machine (the full study takes ~30 s), so that a loaded machine slows tests down instead of
- * killing them. OPTLAB_TEST_CLI_TIMEOUT_MS overrides it.
+ * How many times slower than a quiet machine this one is now: the processes wanting a core (the 1-minute load
+ * average) per core, at least 1. On these shared 2-core machines it reaches 9 (load 18), and a test's work
+ * then takes about that many times longer: limits are scaled by it, never fixed.
  */
-export const DEFAULT_CLI_TIMEOUT_MS = Number(process.env.OPTLAB_TEST_CLI_TIMEOUT_MS ?? 300_000);
+export function slowdown(): number {
+  return Math.max(1, loadavg()[0] / availableParallelism());
+}
+
+/**
+ * A time limit (ms) for work that takes `quietMs` on a quiet machine: 10 times that (noise, a load that rises
+ * after the limit was set), times {@link slowdown} now. A limit only catches a hang; it must never kill
+ * legitimate work on a busy machine.
+ */
+export function limitFor(quietMs: number): number {
+  return Math.ceil(10 * quietMs * slowdown());
+}
+
+/**
+ * Milliseconds a CLI call may take unless its test passes its own budget: 5 minutes times {@link slowdown} at
+ * the call, far above any call's time (the full study takes ~20 s of CPU), so that a loaded machine slows
+ * tests down instead of killing them. OPTLAB_TEST_CLI_TIMEOUT_MS fixes it instead.
+ */
+export function defaultCliTimeoutMs(): number {
+  const fixed = process.env.OPTLAB_TEST_CLI_TIMEOUT_MS;
+  return fixed !== undefined ? Number(fixed) : Math.ceil(300_000 * slowdown());
+}
 
 /**
  * Runs the CLI (see {@link CLI_ARGS}), as a user would run `optlab ARGS`; returns code and outputs.
- * `timeoutMs`: the call's limit, from the calling test's own budget (default DEFAULT_CLI_TIMEOUT_MS); a call
+ * `timeoutMs`: the call's limit, from the calling test's own budget (default {@link defaultCliTimeoutMs}); a call
  * killed at its limit returns code −1 with the reason appended to stderr.
  */
 export function optlab(
@@ -37,7 +59,7 @@ export function optlab(
   input?: string,
   options: { timeoutMs?: number } = {},
 ): { code: number; stdout: string; stderr: string } {
-  const timeout = options.timeoutMs ?? DEFAULT_CLI_TIMEOUT_MS;
+  const timeout = options.timeoutMs ?? defaultCliTimeoutMs();
   const r = spawnSync(process.execPath, [...CLI_ARGS, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { dataDir, findDataFile } from '../helpers/data.js';
+import { ensureWebBuild } from '../helpers/web-build.js';
 
 const repo = resolve('.');
 const bin = (name: string) => join(repo, 'node_modules', '.bin', name);
@@ -48,48 +49,32 @@ function mtimes(paths: string[]): { newest: number; oldest: number; files: numbe
 }
 
 /**
- * prepack's two builds, each with what it is built from: an output is fresh when every file in it is newer
- * than every input (each build empties its folder first, so a whole build is newer than its inputs).
+ * prepack's two builds: dist/ (fresh when every file in it is newer than every input: the build empties its
+ * folder first, so a whole build is newer than its inputs) and dist-web/ (the same rule, shared with the
+ * playground's test through test/helpers/web-build.ts, which builds it once under a lock).
  */
 const PREPACK = 'npm run build --silent && vite build --config web/vite.config.ts';
-const BUILDS = [
-  {
-    out: 'dist',
-    inputs: [
-      'src',
-      'scripts/build-wasm.mjs',
-      'tsconfig.json',
-      'tsconfig.build.json',
-      'package.json',
-      'package-lock.json',
-    ],
-    command: ['npm', ['run', 'build', '--silent']] as const,
-  },
-  {
-    out: 'dist-web',
-    inputs: ['web', 'src', 'package.json', 'package-lock.json'],
-    command: [
-      process.execPath,
-      [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts'],
-    ] as const,
-  },
+const DIST_INPUTS = [
+  'src',
+  'scripts/build-wasm.mjs',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package.json',
+  'package-lock.json',
 ];
 
 /** Builds what is stale, as prepack would; returns what was reused. */
 function buildForPack(): string[] {
   const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-  assert.equal(pkg.scripts.prepack, PREPACK, "prepack changed: update the pack test's BUILDS to match it");
+  assert.equal(pkg.scripts.prepack, PREPACK, "prepack changed: update the pack test's builds to match it");
   const reused: string[] = [];
-  for (const b of BUILDS) {
-    const out = mtimes([join(repo, b.out)]);
-    if (out.files > 0 && out.oldest > mtimes(b.inputs.map((p) => join(repo, p))).newest) {
-      reused.push(b.out);
-      continue;
-    }
-    const [cmd, args] = b.command;
-    const r = sh(cmd, [...args], repo);
-    assert.equal(r.status, 0, `${cmd} ${args.join(' ')}:\n${r.stdout}${r.stderr}`);
+  const out = mtimes([join(repo, 'dist')]);
+  if (out.files > 0 && out.oldest > mtimes(DIST_INPUTS.map((p) => join(repo, p))).newest) reused.push('dist');
+  else {
+    const r = sh('npm', ['run', 'build', '--silent'], repo);
+    assert.equal(r.status, 0, `npm run build:\n${r.stdout}${r.stderr}`);
   }
+  if (ensureWebBuild() === 'reused') reused.push('dist-web');
   return reused;
 }
 

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { pngHasInk } from '../../src/node/png.js';
 import type { Manifest, RunRow } from '../../src/sweep/results.js';
 import { openReport, skipWithoutBrowser } from '../helpers/browser.js';
-import { optlab } from '../helpers/cli.js';
+import { limitFor, optlab } from '../helpers/cli.js';
 import { dataDir, findDataFile } from '../helpers/data.js';
 import { checkInteractiveReport } from '../helpers/report-page.js';
 import { checkFigures, checkReport } from './checker.js';
@@ -25,12 +25,15 @@ function readRuns(dir: string): RunRow[] {
     .map((l) => JSON.parse(l) as RunRow);
 }
 
-describe('optlab study --preset full on a9a', { skip: skipData, timeout: 600_000 }, () => {
+// Limits: 10× a quiet machine's time for the whole suite, times the machine's slowdown (test/helpers/cli.ts).
+describe('optlab study --preset full on a9a', { skip: skipData, timeout: limitFor(60_000) }, () => {
   const out = join(root, 'full');
   let run: ReturnType<typeof optlab>;
   before(() => {
     assert.ok(haveData, `a9a and a9a.t are required (OPTLAB_REQUIRE_DATA=1) but missing from ${dataDir()}`);
-    run = optlab(['study', '--out', out, '--quiet'], { OPTLAB_DATA: dataDir() }, undefined, { timeoutMs: 590_000 });
+    run = optlab(['study', '--out', out, '--quiet'], { OPTLAB_DATA: dataDir() }, undefined, {
+      timeoutMs: limitFor(59_000),
+    });
   });
 
   it('completes and prints the summary table and the report path', () => {
@@ -147,7 +150,7 @@ describe('optlab study --preset full on a9a', { skip: skipData, timeout: 600_000
   });
 });
 
-describe('optlab study --preset seed (the original setting)', { skip: skipData, timeout: 300_000 }, () => {
+describe('optlab study --preset seed (the original setting)', { skip: skipData, timeout: limitFor(30_000) }, () => {
   it('reproduces the sparse proximal-gradient solution at λ = 0.01', () => {
     const out = join(root, 'seed');
     const r = optlab(['study', '--preset', 'seed', '--out', out, '--quiet', '--no-png'], { OPTLAB_DATA: dataDir() });
@@ -189,7 +192,7 @@ describe('optlab study --preset seed (the original setting)', { skip: skipData, 
   });
 });
 
-describe('optlab study on a synthetic dataset of another shape (no test set)', { timeout: 300_000 }, () => {
+describe('optlab study on a synthetic dataset of another shape (no test set)', { timeout: limitFor(30_000) }, () => {
   const dir = join(root, 'synth');
   const train = join(root, 'synth-train.svm');
   const wide = join(root, 'synth-wide.svm');

@@ -9,17 +9,16 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { parseLibsvm } from '../../src/data/libsvm.js';
 import { TRACE_COLUMNS } from '../../src/run/record.js';
 import { cliArgs, fromQuery, toQuery } from '../../web/src/config.js';
 import { CHROMIUM, skipWithoutBrowser } from '../helpers/browser.js';
 import { CLI_ARGS, optlab } from '../helpers/cli.js';
 import { dataDir, requireDataFile } from '../helpers/data.js';
+import { ensureWebBuild } from '../helpers/web-build.js';
 
 const LONG = { timeout: 240_000 };
 
@@ -50,8 +49,9 @@ function serve(): Promise<string> {
 
 before(
   async () => {
-    // Build the app once (Vite's JS API, as `npm run build:web` does), then serve it.
-    await build({ configFile: resolve('web/vite.config.ts'), logLevel: 'warn' });
+    // The app built with Vite as `npm run build:web` and prepack build it, once for this file and the package
+    // test (reused when fresh), then served.
+    ensureWebBuild();
     base = await serve();
   },
   { timeout: 180_000 },
