@@ -536,20 +536,7 @@ function cscG(w, binary) {
     (local.set $pg (local.get $g))
     (local.set $hi (i32.load (local.get $cp)))
     (if (i32.eq (local.get $c) (i32.const ${C_BASE})) (then ${cols(true)}
-      (return)))
-    (block $done (loop $cols
-      (br_if $done (i32.ge_u (local.get $j) (local.get $d)))
-      (local.set $lo (local.get $hi))
-      (local.set $hi (i32.load offset=4 (i32.add (local.get $cp) (i32.shl (local.get $j) (i32.const 2)))))
-      (if (i32.lt_u (local.get $lo) (local.get $hi)) (then
-        (local.set $pi (i32.add (local.get $ri) (i32.shl (local.get $lo) (i32.const ${log2(w)}))))
-        (local.set $pe (i32.add (local.get $ri) (i32.shl (local.get $hi) (i32.const ${log2(w)}))))
-        ${binary ? '' : '(local.set $pv (i32.add (local.get $cv) (i32.shl (local.get $lo) (i32.const 3))))'}
-        ${gather(w, binary, false)}
-        (f64.store (local.get $pg) (f64.add (f64.load (local.get $pg)) (local.get $s0)))))
-      (local.set $pg (i32.add (local.get $pg) (i32.const 8)))
-      (local.set $j (i32.add (local.get $j) (i32.const 1)))
-      (br $cols))))
+      (return)))${cols(false)})
 `;
 }
 
