@@ -130,10 +130,7 @@ export async function writeReport(report: Report, dir: string, opts: WriteReport
   }
   for (let i = 0; i < figures.length; i++) {
     const f = figures[i];
-    const svg = await renderSvg(staticSpec(f.spec), opts.onWarn ? { onWarn: opts.onWarn } : {});
-    const svgPath = join(figDir, `${f.id}.svg`);
-    writeFileAtomic(svgPath, svg);
-    files[i].push(svgPath);
+    const svg = await writeSvg(f, figDir, files[i], opts);
     if (!png) {
       finish(i);
       continue;
@@ -158,6 +155,15 @@ export async function writeReport(report: Report, dir: string, opts: WriteReport
   return [...files.flat(), htmlPath];
 }
 
+/** Renders a figure's static SVG, writes `figDir/<id>.svg`, adds its path to `written`; returns the SVG. */
+async function writeSvg(f: Figure, figDir: string, written: string[], opts: WriteReportOptions): Promise<string> {
+  const svg = await renderSvg(staticSpec(f.spec), opts.onWarn ? { onWarn: opts.onWarn } : {});
+  const svgPath = join(figDir, `${f.id}.svg`);
+  writeFileAtomic(svgPath, svg);
+  written.push(svgPath);
+  return svg;
+}
+
 /**
  * The figures' SVGs on this thread, their PNGs on a pool of worker threads (./png-pool.ts), each file as it is
  * done; closes the pool.
@@ -175,10 +181,7 @@ async function pooledFigures(
   try {
     for (let i = 0; i < figures.length; i++) {
       const f = figures[i];
-      const svg = await renderSvg(staticSpec(f.spec), opts.onWarn ? { onWarn: opts.onWarn } : {});
-      const svgPath = join(figDir, `${f.id}.svg`);
-      writeFileAtomic(svgPath, svg);
-      files[i].push(svgPath);
+      const svg = await writeSvg(f, figDir, files[i], opts);
       const pngPath = join(figDir, `${f.id}.png`);
       const job = pool.render(svg, scale).then((bytes) => {
         writeFileAtomic(pngPath, bytes);
