@@ -475,7 +475,15 @@ export async function comparePython(
         b.push(ms);
       }
       // ratio: SciPy calls of time (optlab: study seconds, other: SciPy ms per call); issue 10's target 12,000
-      add('study/a9a', { ...summarize(r, a, b, 's'), notes: { scipyCalls: median(r), scipyMsPerCall: median(b) } });
+      add('study/a9a', {
+        ...summarize(r, a, b, 's'),
+        notes: {
+          scipyCalls: median(r),
+          scipyMsPerCall: median(b),
+          scipyMsMin: Math.min(...b),
+          scipyMsMax: Math.max(...b),
+        },
+      });
     }
   } finally {
     py.close();
