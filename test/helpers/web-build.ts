@@ -18,7 +18,7 @@ const INPUTS = ['web', 'src', 'package.json', 'package-lock.json'].map((p) => jo
 const LOCK = join(repo, 'node_modules', '.cache', 'optlab-web-build.lock');
 
 /** Newest and oldest modification time (ms) and the count of the files under `paths` (node_modules left out). */
-function mtimes(paths: string[]): { newest: number; oldest: number; files: number } {
+export function mtimes(paths: string[]): { newest: number; oldest: number; files: number } {
   let newest = 0;
   let oldest = Number.POSITIVE_INFINITY;
   let files = 0;

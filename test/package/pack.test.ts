@@ -7,12 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { dataDir, findDataFile } from '../helpers/data.js';
-import { ensureWebBuild } from '../helpers/web-build.js';
+import { ensureWebBuild, mtimes } from '../helpers/web-build.js';
 
 const repo = resolve('.');
 const bin = (name: string) => join(repo, 'node_modules', '.bin', name);
@@ -27,25 +27,6 @@ function readmeExamples(): string[] {
   assert.ok(start >= 0, 'README has a Library section');
   const section = text.slice(start, end < 0 ? undefined : end);
   return [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
-}
-
-/** The newest and the oldest modification time of the files under `paths` (ms). */
-function mtimes(paths: string[]): { newest: number; oldest: number; files: number } {
-  let newest = 0;
-  let oldest = Number.POSITIVE_INFINITY;
-  let files = 0;
-  const visit = (p: string) => {
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const e of readdirSync(p)) if (e !== 'node_modules') visit(join(p, e));
-    } else {
-      files++;
-      newest = Math.max(newest, st.mtimeMs);
-      oldest = Math.min(oldest, st.mtimeMs);
-    }
-  };
-  for (const p of paths) if (existsSync(p)) visit(p);
-  return { newest, oldest, files };
 }
 
 /**

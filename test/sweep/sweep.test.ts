@@ -9,30 +9,19 @@ import { loadDataset, loadTestSet } from '../../src/node/load.js';
 import { runSweep, type SweepEvent, type SweepOptions } from '../../src/node/sweep-runner.js';
 import { Objective } from '../../src/objectives/objective.js';
 import { accuracy, minimize } from '../../src/run/minimize.js';
-import { Rng } from '../../src/run/rng.js';
 import { executeRun, type RunData, traceRows } from '../../src/sweep/execute.js';
 import { expandSweep } from '../../src/sweep/expand.js';
 import type { Manifest, RunFile, RunRow, TraceRow } from '../../src/sweep/results.js';
 import { validateSweep } from '../../src/sweep/schema.js';
 import { CLI_ARGS, optlab } from '../helpers/cli.js';
+import { writeLibsvmFixture } from '../helpers/libsvm-fixture.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'optlab-sweep-'));
 
-/** A LIBSVM file of `rows` rows with `k` of `d` features each, labels ±1 weakly tied to the features (seeded). */
+/** A LIBSVM file `dir/name` of the shared seeded fixture (test/helpers/libsvm-fixture.ts); returns its path. */
 function libsvm(dir: string, name: string, rows: number, d: number, k: number, seed: number): string {
-  const rng = new Rng(seed);
-  const lines: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    const y = rng.next() < 0.5 ? -1 : 1;
-    const cols = new Set<number>();
-    while (cols.size < k) cols.add(1 + rng.int(d));
-    const entries = [...cols]
-      .sort((a, b) => a - b)
-      .map((j) => `${j}:${(0.3 * y * ((j % 3) - 1) + rng.normal()).toFixed(3)}`);
-    lines.push(`${y > 0 ? '+1' : '-1'} ${entries.join(' ')}`);
-  }
   const path = join(dir, name);
-  writeFileSync(path, `${lines.join('\n')}\n`);
+  writeLibsvmFixture(path, rows, d, k, seed);
   return path;
 }
 
