@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseLibsvm } from '../../src/data/libsvm.js';
@@ -17,7 +17,8 @@ const CASES = 320;
 
 const dir = mkdtempSync(join(tmpdir(), 'optlab-fuzz-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const fixtures = new URL('./fixtures/', import.meta.url);
+/** The kept failures, from the repository root (npm runs the tests from it; `npm run fuzz` writes them there). */
+const fixtures = resolve('test/fuzz/fixtures');
 
 describe('fuzz: the seeded corpus loads or is refused with one FILE:LINE:COL line', () => {
   it(`${CASES} light cases of ${LIGHT.length} kinds`, async () => {
@@ -46,7 +47,7 @@ describe('fuzz: the seeded corpus loads or is refused with one FILE:LINE:COL lin
   it('every kept fixture (failures found by earlier runs) holds the properties', async () => {
     const names = readdirSync(fixtures).filter((f) => /\.(svm|gz|csr)$/.test(f));
     for (const name of names) {
-      const bytes = readFileSync(new URL(name, fixtures));
+      const bytes = readFileSync(join(fixtures, name));
       const ext = extname(name);
       const out = await checkCase({ name: name.slice(0, -ext.length), kind: 'fixture', bytes, ext }, dir);
       assert.equal(out.failure, undefined, `${name}: ${out.failure}`);

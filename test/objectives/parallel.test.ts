@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { makeCsr } from '../../src/data/csr.js';
 import { OptlabError } from '../../src/errors.js';
 import { createParallelObjective, type NodeTeam, threadsFor } from '../../src/node/parallel-objective.js';
@@ -399,9 +399,10 @@ describe('ParallelObjective, threads and failures', () => {
   });
 
   it('never keeps the process alive (workers are unref’d), even without close()', () => {
-    const root = fileURLToPath(new URL('../../', import.meta.url));
+    // the repository root (npm runs the tests from it): this file may run compiled, from outside the tree
+    const root = resolve('.');
     const script = join(dir, 'no-close.mts');
-    const src = (p: string) => JSON.stringify(new URL(`../../src/${p}`, import.meta.url).href);
+    const src = (p: string) => JSON.stringify(pathToFileURL(join(root, 'src', p)).href);
     writeFileSync(
       script,
       `import { makeCsr } from ${src('data/csr.ts')};
