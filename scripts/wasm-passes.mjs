@@ -214,13 +214,6 @@ const tableLoads = (base) => [
 const lowHalves = () => `(i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 ${g('ta')} ${g('tb')})`;
 const highHalves = () => `(i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 ${g('ta')} ${g('tb')})`;
 
-/** c₀ + x(c₁ + x(c₂ + …)) for constants named in `names`, x a WAT expression. */
-function horner(x, names) {
-  let acc = K(names[names.length - 1]);
-  for (let i = names.length - 2; i >= 0; i--) acc = add(K(names[i]), mul(x, acc));
-  return acc;
-}
-
 /**
  * e^t for t in $t (t ∈ [−746, 0]) into $e, by a table of 2^(j/N) (N = 128; ARM's optimized-routines exp,
  * without FMA): ki = round(t N/ln2) by the 1.5·2^52 + O shifter (ki + O in the low bits of $kk, O =
@@ -348,7 +341,7 @@ function lossLsq() {
  * index from the integer lanes vexp extracted, clamped below by a scalar select). Below the table (E <
  * 2^−11) the entry is [0, 0] and q = e instead (e < 2^−10.99; the lanes masked by one integer compare of
  * $kk). |tmp| ≤ ln2/2N + 2^−53 and E/(1 + E) ≤ 1/2, so |q| ≤ 2^−9.5 in the table, and
- *   log1p(q) = q + q²(−1/2 + q(1/3 + q(−1/4 + q/5)))  (Taylor, remainder ≤ q⁶/6),
+ *   log1p(q) = (q + q²(−1/2 + q/3)) + q⁴(−1/4 + q/5)  (Taylor, remainder ≤ q⁶/6; Estrin's order),
  * relative error ≤ 2^−57.5 for q = e < 2^−10.99, and ≤ 2^−50.2 |q| ≤ 2^−58.7 log1p(e^t) in the table
  * (there |q| ≤ |tmp| log(1 + E) ≤ 2^−8.5 log1p(e^t)): what the rounding of q, tmp and E/(1 + E) does is as
  * small. What remains is the table's rounding of log(1 + E) (half an ulp) and the last addition's: the
@@ -367,7 +360,8 @@ function vlog1p() {
     // q = tmp·E/(1 + E) in the table, e below it (where the entry is [0, 0])
     set('f', add(mul(g('tmp'), lowHalves()), `(v128.and ${g('e')} (i64x2.gt_s ${K('LOG_BELOW')} ${g('kk')}))`)),
     set('r2', mul(g('f'), g('f'))),
-    set('res', add(highHalves(), add(g('f'), mul(g('r2'), horner(g('f'), ['L2', 'L3', 'L4', 'L5']))))),
+    // Estrin's scheme: (q + q²(L2 + q L3)) + q⁴(L4 + q L5), a shorter dependency chain than Horner's
+    set('res', add(highHalves(), add(add(g('f'), mul(g('r2'), add(K('L2'), mul(g('f'), K('L3'))))), mul(mul(g('r2'), g('r2')), add(K('L4'), mul(g('f'), K('L5'))))))),
   ].join('\n');
 }
 const LOG1P_CONSTANTS = ['LOG_BELOW', 'L2', 'L3', 'L4', 'L5'];
