@@ -117,6 +117,11 @@ describe('bench --compare-python plumbing (no timing is asserted)', () => {
     assert.equal(lb.reached, true);
     assert.ok((lb.optlabCalls as number) > 100 && (lb.scipyCalls as number) > 100);
     assert.ok((lb.perCallRatio as number) > 0);
+    // L-BFGS's ratio: total time over the shared starts, optlab's over SciPy's; the median per start beside it
+    const lbe = r.entries['lbfgs-m20/a9a'];
+    assert.equal(lbe.ratio, (lb.optlabTotalSeconds as number) / (lb.scipyTotalSeconds as number));
+    assert.ok(lbe.min <= (lb.perStartRatio as number) && (lb.perStartRatio as number) <= lbe.max);
+    assert.ok((lb.optlabTotalSeconds as number) >= lbe.optlab && (lb.scipyTotalSeconds as number) >= lbe.other);
     if (!liblinear) {
       assert.match(r.skipped['liblinear/a9a'], /liblinear-train not found/);
       return;

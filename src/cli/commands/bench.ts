@@ -152,7 +152,8 @@ export function register(program: Command): void {
         process.stdout.write(
           `\n${textTable(['compared', 'optlab', 'other', 'ratio (min–max over rounds)', 'notes'], cmp)}\n` +
             "ratios: optlab time / the other side's (SciPy, liblinear, or optlab sigmoid-lsq for logistic/sigmoid),\n" +
-            'median over rounds timed alternately in this run; below 1: optlab is faster\n' +
+            'median over rounds timed alternately in this run (lbfgs-m*: total time over the shared starts, the\n' +
+            'median per start in perStartRatio); below 1: optlab is faster\n' +
             (compared.entries['study/a9a']
               ? "study/a9a: the whole `optlab study`'s wall time in SciPy sigmoid-lsq value+gradient calls\n"
               : '') +
