@@ -289,7 +289,7 @@ export class Control {
     for (;;) {
       const cur = Atomics.load(this.ints, done(s));
       if (cur === seq) return 'done';
-      if (Atomics.load(this.ints, DEAD) !== 0) return 'dead';
+      if (Atomics.load(this.ints, DEAD) > 0) return 'dead';
       const left = deadline - performance.now();
       if (left <= 0) return 'late';
       Atomics.wait(this.ints, done(s), cur, Math.min(left, 250));
@@ -311,15 +311,23 @@ export class Control {
     return { shard: f - 1, message };
   }
 
-  /** The host: helper s ended (or can no longer answer). Wakes the caller; permanent. */
+  /**
+   * The host: helper s ended (or can no longer answer). Wakes the caller; permanent. The first caller claims
+   * the cell (−1), writes its message, then publishes s + 1: a reader never sees the shard before its
+   * message (publishing first let a waiting caller read an empty one). A claim never published (its thread
+   * killed in between) leaves the caller to its deadline ('late'), not to a hang.
+   */
   markDead(s: number, message: string): void {
-    if (Atomics.compareExchange(this.ints, DEAD, 0, s + 1) === 0) write(this.deadText, this.ints, DEAD_LEN, message);
+    if (Atomics.compareExchange(this.ints, DEAD, 0, -1) === 0) {
+      write(this.deadText, this.ints, DEAD_LEN, message);
+      Atomics.store(this.ints, DEAD, s + 1);
+    }
     for (let t = 0; t < this.ints.length / LINE - 1; t++) Atomics.notify(this.ints, done(t));
   }
 
   dead(): { shard: number; message: string } | null {
     const d = Atomics.load(this.ints, DEAD);
-    return d === 0 ? null : { shard: d - 1, message: read(this.deadText, this.ints, DEAD_LEN) };
+    return d <= 0 ? null : { shard: d - 1, message: read(this.deadText, this.ints, DEAD_LEN) };
   }
 }
 
