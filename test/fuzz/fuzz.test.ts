@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { extname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseLibsvm } from '../../src/data/libsvm.js';
 import { InputError } from '../../src/errors.js';
 import { optlab } from '../helpers/cli.js';
+import { inRepo } from '../helpers/repo.js';
 import { checkCase } from './check.js';
 import { fuzzCase, HEAVY_KINDS, MAKERS } from './corpus.js';
 
@@ -17,8 +18,8 @@ const CASES = 320;
 
 const dir = mkdtempSync(join(tmpdir(), 'optlab-fuzz-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-/** The kept failures, from the repository root (npm runs the tests from it; `npm run fuzz` writes them there). */
-const fixtures = resolve('test/fuzz/fixtures');
+/** The kept failures (`npm run fuzz` writes them there). */
+const fixtures = inRepo('test', 'fuzz', 'fixtures');
 
 describe('fuzz: the seeded corpus loads or is refused with one FILE:LINE:COL line', () => {
   it(`${CASES} light cases of ${LIGHT.length} kinds`, async () => {

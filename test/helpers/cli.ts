@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { resolve } from 'node:path';
 import { distIsFresh } from '../../scripts/ensure-build.mjs';
+import { inRepo, REPO } from './repo.js';
 
 /**
  * Where the tests' child processes find the CLI: the compiled dist/cli/main.js when dist/ is fresh (built from
@@ -12,13 +12,13 @@ import { distIsFresh } from '../../scripts/ensure-build.mjs';
 export const CLI_FROM: 'dist' | 'source' =
   process.env.OPTLAB_TEST_CLI === 'source' || process.env.OPTLAB_TEST_CLI === 'dist'
     ? process.env.OPTLAB_TEST_CLI
-    : distIsFresh(resolve('.'))
+    : distIsFresh(REPO)
       ? 'dist'
       : 'source';
 
 /** Node's arguments that start the CLI (`[process.execPath, ...CLI_ARGS, ...args]` is `optlab args`). */
 export const CLI_ARGS: readonly string[] =
-  CLI_FROM === 'dist' ? [resolve('dist/cli/main.js')] : ['--import', 'tsx', resolve('src/cli/main.ts')];
+  CLI_FROM === 'dist' ? [inRepo('dist', 'cli', 'main.js')] : ['--import', 'tsx', inRepo('src', 'cli', 'main.ts')];
 
 /**
  * How many times slower than a quiet machine this one is now: the processes wanting a core (the 1-minute load

@@ -10,9 +10,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { REPO } from './repo.js';
 
-const repo = resolve('.');
+const repo = REPO;
 export const WEB_OUT = join(repo, 'dist-web');
 const INPUTS = ['web', 'src', 'package.json', 'package-lock.json'].map((p) => join(repo, p));
 const LOCK = join(repo, 'node_modules', '.cache', 'optlab-web-build.lock');

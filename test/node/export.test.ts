@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { scipyMissing } from '../../src/node/reference.js';
@@ -18,6 +18,7 @@ import type { RunRow, TraceRow } from '../../src/sweep/results.js';
 import { rowJsonSchemas } from '../../src/sweep/results-schema.js';
 import { optlab } from '../helpers/cli.js';
 import { validate } from '../helpers/json-schema.js';
+import { inRepo } from '../helpers/repo.js';
 
 const root = mkdtempSync(join(tmpdir(), 'optlab-export-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -93,14 +94,14 @@ before(async () => {
 describe('published JSON Schemas', () => {
   it('schema/*.schema.json are what the zod schemas generate (run scripts/write-schemas.ts after a change)', () => {
     for (const [name, schema] of Object.entries(rowJsonSchemas())) {
-      const file = JSON.parse(readFileSync(resolve('schema', name), 'utf8')) as { $schema?: string };
+      const file = JSON.parse(readFileSync(inRepo('schema', name), 'utf8')) as { $schema?: string };
       assert.deepEqual(file, schema, `schema/${name} is stale`);
       assert.equal(file.$schema, 'https://json-schema.org/draft/2020-12/schema');
     }
   });
 
   it('every row a sweep writes is valid against them; a broken row is not', () => {
-    const load = (name: string) => JSON.parse(readFileSync(resolve('schema', name), 'utf8'));
+    const load = (name: string) => JSON.parse(readFileSync(inRepo('schema', name), 'utf8'));
     const runs = jsonl<RunRow>(join(out, 'runs.jsonl'));
     const traces = jsonl<TraceRow>(join(out, 'trace.jsonl'));
     assert.equal(runs.length, 6);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { makeCsr } from '../../src/data/csr.js';
@@ -15,6 +15,7 @@ import { arenaLayout } from '../../src/objectives/shard.js';
 import { withSharedMemoryImport } from '../../src/objectives/wasm/shared.js';
 import { minimize } from '../../src/run/minimize.js';
 import { Rng } from '../../src/run/rng.js';
+import { REPO } from '../helpers/repo.js';
 
 /** rows × cols with exactly k distinct sorted columns per row; values in ±[0.5, 2] or binary; labels 0/1. */
 function randomProblem(seed: number, rows: number, cols: number, k: number, binary: boolean) {
@@ -399,8 +400,7 @@ describe('ParallelObjective, threads and failures', () => {
   });
 
   it('never keeps the process alive (workers are unref’d), even without close()', () => {
-    // the repository root (npm runs the tests from it): this file may run compiled, from outside the tree
-    const root = resolve('.');
+    const root = REPO;
     const script = join(dir, 'no-close.mts');
     const src = (p: string) => JSON.stringify(pathToFileURL(join(root, 'src', p)).href);
     writeFileSync(

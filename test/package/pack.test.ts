@@ -9,12 +9,13 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { dataDir, findDataFile } from '../helpers/data.js';
+import { REPO } from '../helpers/repo.js';
 import { ensureWebBuild, mtimes } from '../helpers/web-build.js';
 
-const repo = resolve('.');
+const repo = REPO;
 const bin = (name: string) => join(repo, 'node_modules', '.bin', name);
 const sh = (cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) =>
   spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 600_000 });

@@ -19,6 +19,7 @@ import { readSweep } from '../../src/sweep/schema.js';
 import { compareIds, partition } from '../../src/sweep/shard.js';
 import { CLI_ARGS } from '../helpers/cli.js';
 import { findDataFile } from '../helpers/data.js';
+import { inRepo } from '../helpers/repo.js';
 
 const START = 'bash scripts/slurm/start.sh';
 
@@ -117,7 +118,7 @@ function assertSameRuns(got: string, want: string): void {
   assert.deepEqual(withoutSeconds(jsonl(join(got, 'trace.jsonl'))), withoutSeconds(jsonl(join(want, 'trace.jsonl'))));
 }
 
-const SGD_STEPS = resolve('examples/sgd-steps.yaml');
+const SGD_STEPS = inRepo('examples/sgd-steps.yaml');
 
 describe('SLURM (a real one-node cluster)', () => {
   const root = mkdtempSync(join(tmpdir(), 'optlab-slurm-'));

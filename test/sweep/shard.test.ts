@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { studySweep } from '../../src/study/preset.js';
 import { type DataSize, expectedCost, TOL_FRACTION } from '../../src/sweep/cost.js';
 import { expandSweep, type RunSpec } from '../../src/sweep/expand.js';
 import { validateSweep } from '../../src/sweep/schema.js';
 import { compareIds, parseShard, partition, shardFromEnv, shardPlan } from '../../src/sweep/shard.js';
+import { inRepo } from '../helpers/repo.js';
 
 /** a9a's size: 32561 rows, 451592 stored entries, 123 features. */
 const A9A: DataSize = { rows: 32561, nnz: 451592, features: 123 };
@@ -165,10 +165,10 @@ describe('partition', () => {
   it('is the same in another process with another time zone, locale and core count (a pure function)', () => {
     const here = partition(runs, 8, sizeA9a).shards.map((s) => s.map((i) => runs[i].id));
     const code = `
-      import { studySweep } from ${JSON.stringify(resolve('src/study/preset.ts'))};
-      import { expandSweep } from ${JSON.stringify(resolve('src/sweep/expand.ts'))};
-      import { validateSweep } from ${JSON.stringify(resolve('src/sweep/schema.ts'))};
-      import { partition } from ${JSON.stringify(resolve('src/sweep/shard.ts'))};
+      import { studySweep } from ${JSON.stringify(inRepo('src/study/preset.ts'))};
+      import { expandSweep } from ${JSON.stringify(inRepo('src/sweep/expand.ts'))};
+      import { validateSweep } from ${JSON.stringify(inRepo('src/sweep/schema.ts'))};
+      import { partition } from ${JSON.stringify(inRepo('src/sweep/shard.ts'))};
       const runs = expandSweep(validateSweep(studySweep({ preset: 'full', seeds: 3, lambdaMax: 0.13452443106786216, data: 'a9a', testData: 'a9a.t' }), 'study-sweep.json'));
       const size = { rows: 32561, nnz: 451592, features: 123 };
       process.stdout.write(JSON.stringify(partition(runs, 8, () => size).shards.map((s) => s.map((i) => runs[i].id))));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { OptlabError } from '../../src/errors.js';
 import { toJson } from '../../src/run/json.js';
@@ -17,6 +17,7 @@ import { cliArgs, defaultConfig, type PlaygroundConfig, type RunSpec } from '../
 import { prepareRun } from '../../web/src/execute.js';
 import { readLibsvmStream } from '../../web/src/load.js';
 import type { DataPayload } from '../../web/src/protocol.js';
+import { inRepo } from '../helpers/repo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'optlab-web-exec-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +56,7 @@ async function payload(name: string): Promise<DataPayload> {
 function cli(args: string[]): string {
   const r = spawnSync(
     process.execPath,
-    ['--import', import.meta.resolve('tsx'), resolve('src/cli/main.ts'), ...args, '--json'],
+    ['--import', import.meta.resolve('tsx'), inRepo('src/cli/main.ts'), ...args, '--json'],
     {
       cwd: dir,
       encoding: 'utf8',

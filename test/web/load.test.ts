@@ -9,12 +9,13 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parseLibsvm } from '../../src/data/libsvm.js';
 import { InputError, OptlabError } from '../../src/errors.js';
 import { readLibsvmStream } from '../../web/src/load.js';
+import { inRepo } from '../helpers/repo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'optlab-web-load-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,7 +90,7 @@ describe('readLibsvmStream', () => {
     writeFileSync(join(dir, 'bad.svm'), bad);
     // Run from the fixture's folder so that the CLI names the file as the page does: bad.svm.
     const tsx = import.meta.resolve('tsx');
-    const main = resolve('src/cli/main.ts');
+    const main = inRepo('src/cli/main.ts');
     const cli = spawnSync(process.execPath, ['--import', tsx, main, 'inspect', '--data', 'bad.svm'], {
       cwd: dir,
       encoding: 'utf8',
