@@ -449,8 +449,8 @@ export async function comparePython(
       // The ratio is that of the total times over the shared starts (the mean time to the target, both sides
       // on the same starts; a weighted mean of the rounds' ratios, so within their range). Each side's calls
       // to f* + 1e-8 are chaotic in the path, and the two paths part after ~100 iterations: a start's ratio
-      // is the quotient of two independent draws, and the median of 11 of them moved by ±0.1 between runs
-      // with the time per call unchanged (it is kept below as perStartRatio).
+      // is the quotient of two independent draws (0.16–0.80 over one run's starts at memory 5), so the median
+      // of 11 of them carries both sides' chaos (it is kept below as perStartRatio).
       const optlabTotal = a.reduce((s, v) => s + v, 0);
       const scipyTotal = b.reduce((s, v) => s + v, 0);
       add(`lbfgs-m${memory}/a9a`, {

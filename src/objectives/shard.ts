@@ -190,7 +190,10 @@ export function arenaViews(a: Arena): ArenaViews {
 // ---------------------------------------------------------------------------------------------------------
 // control block
 
-/** Int32 cells: SEQ, OP, ping target and fault, FAILED / DEAD (shard + 1 of the first, 0 = none). */
+/**
+ * Int32 cells: SEQ, OP, ping target and fault, FAILED / DEAD (shard + 1 of the first, 0 = none; DEAD is −1
+ * while its first claimant writes the message, see markDead).
+ */
 const SEQ = 0;
 const OP = 1;
 const PING_SHARD = 2;
