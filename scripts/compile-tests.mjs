@@ -11,8 +11,9 @@
  * repository's own (Node resolves a module's symbolic links to the real file): scripts/ (tests import
  * scripts/*.mjs), bench/ (src/node/compare.ts starts bench/python/bench_server.py), dist-web/
  * (src/node/serve.ts), and test/helpers/*.mjs. Bare imports (vega, …) resolve from the repository's
- * node_modules/, an ancestor of the folder. Tests that start `tsx` or the CLI in a child process name the
- * repository's files from the working folder (npm runs the tests from the repository root).
+ * node_modules/, an ancestor of the folder. Tests that name the repository's files (to start `tsx` or the CLI
+ * in a child process, to read schema/ or examples/) take them from test/helpers/repo.ts, which finds the
+ * repository from the working folder (npm runs the tests from its root).
  */
 import { mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';

@@ -30,16 +30,21 @@ describe('Control.markDead', () => {
       worker.once('error', reject);
     });
     const seen: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      const c = new Control(buffers[r], 2);
-      assert.equal(c.dead(), null);
-      Atomics.store(go, r, 1);
-      let d = c.dead();
-      const until = performance.now() + 10_000;
-      while (d === null && performance.now() < until) d = c.dead();
-      assert.ok(d !== null, `round ${r}: the helper never marked itself dead`);
-      assert.equal(d.shard, 1);
-      seen.push(d.message.length);
+    try {
+      for (let r = 0; r < rounds; r++) {
+        const c = new Control(buffers[r], 2);
+        assert.equal(c.dead(), null);
+        Atomics.store(go, r, 1);
+        let d = c.dead();
+        const until = performance.now() + 10_000;
+        while (d === null && performance.now() < until) d = c.dead();
+        assert.ok(d !== null, `round ${r}: the helper never marked itself dead`);
+        assert.equal(d.shard, 1);
+        seen.push(d.message.length);
+      }
+    } finally {
+      // a failed round must not leave the helper spinning on its next flag (the test file would never end)
+      for (let r = 0; r < rounds; r++) Atomics.store(go, r, 1);
     }
     assert.deepEqual(seen, Array(rounds).fill(message.length));
     assert.equal(await exited, 0);
